@@ -1,0 +1,375 @@
+# shellcheck shell=bash
+# Shared helpers for the end-to-end scripts in tests/e2e/. Source it first:
+#
+#     source "$(dirname "$0")/lib.bash"
+#     run_sshkit gen -t ed25519 -N '' -f "$T/id"
+#     expect_exit 0
+#     expect_perm 600 "$T/id"
+#     finish
+#
+# Environment (set by ctest, see tests/CMakeLists.txt): SSHKIT (the binary, required), SSHKIT_SOURCE_DIR,
+# SSHKIT_CORPUS_DIR. KEEP_TMP=1 keeps the scratch directory $T. Exit status 77 means "skipped" to ctest.
+#
+# After run_sshkit or run_in_pty: $out and $err hold stdout and stderr (trailing newlines stripped, as with $(...)),
+# $status the exit status, $out_file/$err_file the exact bytes. Checks print TAP-like lines ("ok - ...",
+# "not ok - ..." plus the captured output as "# " lines) and never abort the script; finish prints
+# "N passed, M failed" and exits non-zero when a check failed.
+
+set -uo pipefail
+: "${SSHKIT:?SSHKIT must name the sshkit binary under test}"
+
+SSHKIT_SOURCE_DIR=${SSHKIT_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SSHKIT_CORPUS_DIR=${SSHKIT_CORPUS_DIR:-$SSHKIT_SOURCE_DIR/../shared/corpus}
+# shellcheck disable=SC2034 # for the scripts that source this file
+FIXTURES=$SSHKIT_SOURCE_DIR/tests/fixtures
+# Commands that hang (a prompt nobody answers) fail with status 124 after this many seconds.
+SSHKIT_TIMEOUT=${SSHKIT_TIMEOUT:-120}
+
+# Our own files live beside $T, not in it, so a test can inspect $T without seeing them.
+_lib_root=$(mktemp -d "${TMPDIR:-/tmp}/sshkit-e2e.XXXXXXXX") || exit 1
+T=$_lib_root/work
+mkdir "$T" "$_lib_root/capture"
+out_file=$_lib_root/capture/stdout
+err_file=$_lib_root/capture/stderr
+: >"$out_file"
+: >"$err_file"
+out='' err='' status=''
+last_command=''
+
+_lib_passed=0
+_lib_failed=0
+_lib_finished=0
+
+# Identity of the open file on fd 0, to tell "stdin inherited from the script" from a here-string or redirection.
+_lib_stdin_id() { stat -L -c '%d:%i' /proc/self/fd/0 2>/dev/null || echo closed; }
+_lib_script_stdin=$(_lib_stdin_id)
+
+_lib_on_exit() {
+    local rc=$?
+    if ((!_lib_finished && rc != 77)); then
+        echo "not ok - script ended (status $rc) before finish: $((_lib_passed)) passed, $((_lib_failed)) failed"
+        ((rc == 0)) && rc=1
+    fi
+    cd /
+    if [[ ${KEEP_TMP:-0} == 1 ]]; then
+        echo "# kept scratch directory $T"
+    else
+        rm -rf "$_lib_root"
+    fi
+    exit "$rc"
+}
+trap _lib_on_exit EXIT
+
+# --- running ---------------------------------------------------------------------------------------------------
+
+_lib_load_capture() {
+    out=$(tr -d '\0' <"$out_file")
+    err=$(tr -d '\0' <"$err_file")
+}
+
+# run_sshkit ARGS...: runs "$SSHKIT" ARGS in its own session (no controlling terminal, as in CI), with stdin from
+# /dev/null unless the call redirects it (run_sshkit pub <<<"$line", run_sshkit fp - <"$file"). Never aborts.
+run_sshkit() {
+    run_command "$SSHKIT" "$@"
+}
+
+# run_command CMD ARGS...: the same for any other program (ssh-keygen, to compare with).
+run_command() {
+    last_command=$(printf '%q ' "$@")
+    last_command=${last_command% }
+    if [[ $(_lib_stdin_id) == "$_lib_script_stdin" ]]; then
+        timeout -k 5 "$SSHKIT_TIMEOUT" setsid -w "$@" >"$out_file" 2>"$err_file" </dev/null
+    else
+        timeout -k 5 "$SSHKIT_TIMEOUT" setsid -w "$@" >"$out_file" 2>"$err_file"
+    fi
+    status=$?
+    _lib_load_capture
+    return 0
+}
+
+# run_in_pty CMD ARGS... <<<$'line1\nline2': runs CMD on a fresh pseudo-terminal (its controlling tty) and types
+# each input line, waiting before each one until the program has printed something new (a prompt) and then gone
+# quiet for a moment. A line that is exactly ^D sends end-of-file instead. $out is the transcript with \r removed
+# (what was echoed plus what was printed; stdout and stderr both go to the terminal), $out_file the raw bytes,
+# $err is empty, $status the exit status (124 on timeout). PTY_PROMPT_WAIT (default 10) caps the wait for a
+# prompt, in seconds: a prompt-less program (cat) waits that long per line, so lower it there. Typing before the
+# prompt is not an option: a no-echo prompt may flush pending input (TCSAFLUSH) when it turns echo off.
+run_in_pty() {
+    local python
+    python=$(_lib_python) || skip "python3 is needed for run_in_pty"
+    last_command="pty: $(printf '%q ' "$@")"
+    last_command=${last_command% }
+    local input=''
+    if [[ $(_lib_stdin_id) != "$_lib_script_stdin" ]]; then
+        input=$(cat)
+    fi
+    PTY_INPUT=$input timeout -k 5 "$SSHKIT_TIMEOUT" "$python" -c "$_lib_pty_program" "$@" >"$out_file" 2>"$err_file" </dev/null
+    status=$?
+    if [[ -s $err_file ]]; then
+        # The helper itself failed (cannot exec, ...): keep its message in $err.
+        err=$(tr -d '\0' <"$err_file")
+    else
+        err=''
+    fi
+    out=$(tr -d '\0\r' <"$out_file")
+}
+
+_lib_python() {
+    local candidate
+    for candidate in /usr/bin/python3 python3; do
+        if command -v "$candidate" >/dev/null 2>&1; then
+            command -v "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# The pty driver: stdlib only. Exit status mirrors the child's (128+N for signal N).
+_lib_pty_program='
+import os, pty, select, sys, time
+
+prompt_wait = float(os.environ.get("PTY_PROMPT_WAIT", "10"))
+quiet = 0.15
+lines = os.environ.get("PTY_INPUT", "").split("\n")
+if lines and lines[-1] == "":
+    lines.pop()
+
+pid, fd = pty.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[1], sys.argv[1:])
+    except OSError as e:
+        sys.stderr.write("run_in_pty: cannot run %s: %s\n" % (sys.argv[1], e.strerror))
+        os._exit(127)
+
+transcript = sys.stdout.buffer
+eof = False
+
+def read_some(timeout):
+    """Output that arrives within timeout seconds (copied to the transcript); None if none, b"" at end of file."""
+    global eof
+    if eof:
+        return b""
+    ready, _, _ = select.select([fd], [], [], timeout)
+    if not ready:
+        return None
+    try:
+        data = os.read(fd, 4096)
+    except OSError:  # EIO: the child closed the terminal
+        data = b""
+    if not data:
+        eof = True
+        return b""
+    transcript.write(data)
+    transcript.flush()
+    return data
+
+echo = b""  # what the terminal echoes of the line just typed; not a prompt
+for line in lines:
+    fresh = b""
+    deadline = time.monotonic() + prompt_wait
+    while not eof and time.monotonic() < deadline:
+        data = read_some(min(0.05, max(0.0, deadline - time.monotonic())))
+        if not data:
+            continue
+        fresh += data
+        if echo:
+            if fresh.startswith(echo):
+                fresh, echo = fresh[len(echo):], b""
+            elif echo.startswith(fresh):
+                continue
+            else:
+                echo = b""
+        if fresh.strip():
+            break
+    while read_some(quiet):
+        pass
+    if eof:
+        break
+    typed = b"\x04" if line == "^D" else line.encode() + b"\n"
+    try:
+        os.write(fd, typed)
+    except OSError:
+        break
+    echo = b"" if line == "^D" else line.encode() + b"\r\n"
+
+while not eof:
+    read_some(1.0)
+_, wait_status = os.waitpid(pid, 0)
+code = os.waitstatus_to_exitcode(wait_status)
+sys.exit(128 - code if code < 0 else code)
+'
+
+# --- checks ------------------------------------------------------------------------------------------------------
+
+pass() {
+    _lib_passed=$((_lib_passed + 1))
+    echo "ok - $*"
+}
+
+fail() {
+    _lib_failed=$((_lib_failed + 1))
+    echo "not ok - $*"
+}
+
+# Shown under a failed check: what ran and what it printed.
+_lib_show_last_run() {
+    [[ -n $last_command ]] || return 0
+    echo "#   command: $last_command"
+    echo "#   status:  $status"
+    _lib_show_text stdout "$out"
+    _lib_show_text stderr "$err"
+}
+
+_lib_show_text() {
+    local label=$1 text=$2
+    if [[ -z $text ]]; then
+        echo "#   $label: (empty)"
+    else
+        echo "#   $label:"
+        sed 's/^/#     | /' <<<"$text"
+    fi
+}
+
+# _lib_check CONDITION-STATUS DESCRIPTION [DETAIL-LINES...]
+_lib_check() {
+    local ok=$1 description=$2
+    shift 2
+    if [[ $ok == 0 ]]; then
+        pass "$description"
+    else
+        fail "$description"
+        local detail
+        for detail in "$@"; do echo "#   $detail"; done
+        _lib_show_last_run
+    fi
+}
+
+# The description of a check: the caller's own words, else the check and the last command.
+_lib_describe() {
+    local given=$1 default=$2
+    if [[ -n $given ]]; then echo "$given"; else echo "$default${last_command:+ ($last_command)}"; fi
+}
+
+# expect_exit N [DESCRIPTION]
+expect_exit() {
+    local expected=$1
+    local rc=0
+    [[ $status == "$expected" ]] || rc=1
+    _lib_check $rc "$(_lib_describe "${2:-}" "exit $expected")" "expected status $expected, got $status"
+}
+
+# expect_stdout TEXT [DESCRIPTION]: stdout equals TEXT exactly (trailing newlines of both ignored).
+expect_stdout() {
+    local expected
+    expected=$(printf '%s' "$1")
+    local rc=0
+    [[ $out == "$expected" ]] || rc=1
+    _lib_check $rc "$(_lib_describe "${2:-}" "stdout is exact")" "expected stdout:" \
+        "$(sed 's/^/  | /' <<<"$expected")"
+}
+
+# expect_stderr TEXT [DESCRIPTION]: the same for stderr.
+expect_stderr() {
+    local expected
+    expected=$(printf '%s' "$1")
+    local rc=0
+    [[ $err == "$expected" ]] || rc=1
+    _lib_check $rc "$(_lib_describe "${2:-}" "stderr is exact")" "expected stderr:" \
+        "$(sed 's/^/  | /' <<<"$expected")"
+}
+
+# expect_stdout_match ERE [DESCRIPTION]: some line of stdout matches the extended regular expression.
+expect_stdout_match() {
+    local rc=0
+    grep -qE -- "$1" <<<"$out" || rc=1
+    _lib_check $rc "$(_lib_describe "${2:-}" "stdout matches /$1/")" "no line of stdout matches /$1/"
+}
+
+# expect_stderr_match ERE [DESCRIPTION]: some line of stderr matches.
+expect_stderr_match() {
+    local rc=0
+    grep -qE -- "$1" <<<"$err" || rc=1
+    _lib_check $rc "$(_lib_describe "${2:-}" "stderr matches /$1/")" "no line of stderr matches /$1/"
+}
+
+# expect_output_lacks TEXT [DESCRIPTION]: neither stdout nor stderr contains TEXT (e.g. a passphrase).
+expect_output_lacks() {
+    local rc=0
+    [[ $out != *"$1"* && $err != *"$1"* ]] || rc=1
+    _lib_check $rc "$(_lib_describe "${2:-}" "output does not contain the given text")" \
+        "the text appears in stdout or stderr"
+}
+
+# expect_perm MODE FILE [DESCRIPTION]: octal permission bits, e.g. 600.
+expect_perm() {
+    local expected=$1 file=$2 actual
+    actual=$(stat -c '%a' -- "$file" 2>/dev/null || echo missing)
+    local rc=0
+    [[ $actual == "$expected" ]] || rc=1
+    _lib_check $rc "$(_lib_describe "${3:-}" "mode of ${file#"$T"/} is $expected")" \
+        "expected mode $expected, got $actual for $file"
+}
+
+# expect_same_bytes A B [DESCRIPTION]: the two files are byte-identical.
+expect_same_bytes() {
+    local a=$1 b=$2 detail=''
+    if [[ ! -r $a || ! -r $b ]]; then
+        detail="missing: $([[ -r $a ]] || echo "$a ")$([[ -r $b ]] || echo "$b")"
+    elif ! cmp -s -- "$a" "$b"; then
+        detail="$(cmp -- "$a" "$b" 2>&1 | head -1); sizes $(stat -c %s -- "$a") and $(stat -c %s -- "$b")"
+    fi
+    local rc=0
+    [[ -z $detail ]] || rc=1
+    _lib_check $rc "$(_lib_describe "${3:-}" "${a#"$T"/} and ${b#"$T"/} are identical")" "$detail"
+}
+
+# expect_file_absent FILE [DESCRIPTION]
+expect_file_absent() {
+    local rc=0
+    [[ ! -e $1 && ! -L $1 ]] || rc=1
+    _lib_check $rc "$(_lib_describe "${2:-}" "${1#"$T"/} does not exist")" "$1 exists"
+}
+
+# expect_no_temp_files DIR [DESCRIPTION]: no leftover atomic-write temporaries (.*sshkit-*) anywhere under DIR.
+expect_no_temp_files() {
+    local leftovers
+    leftovers=$(find "$1" -mindepth 1 -name '.*sshkit-*' 2>/dev/null)
+    local rc=0
+    [[ -z $leftovers ]] || rc=1
+    _lib_check $rc "$(_lib_describe "${2:-}" "no temporary files left in ${1#"$T"/}")" "left behind:" "$leftovers"
+}
+
+# --- skipping and finishing --------------------------------------------------------------------------------------
+
+# skip WHY: ends the script as skipped (77), unless a check already failed (then that failure wins).
+skip() {
+    if ((_lib_failed > 0)); then
+        echo "# cannot skip ($*): $_lib_failed check(s) already failed"
+        finish
+    fi
+    echo "skip: $*"
+    _lib_finished=1
+    exit 77
+}
+
+# require_tool NAME...: skip unless every NAME is on PATH.
+require_tool() {
+    local tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed"
+    done
+}
+
+# finish: the closing line; exit status 1 if any check failed or none ran.
+finish() {
+    _lib_finished=1
+    echo "$_lib_passed passed, $_lib_failed failed"
+    if ((_lib_failed > 0)); then exit 1; fi
+    if ((_lib_passed == 0)); then
+        echo "not ok - no checks ran"
+        exit 1
+    fi
+    exit 0
+}
