@@ -1,1 +1,95 @@
-int main() { return 0; }
+// sshkit: one binary, one subcommand per job. This is the one place that turns errors into words and exit codes.
+#include "cli/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/exit_code.hpp"
+#include "cli/terminal.hpp"
+#include "keys/error.hpp"
+
+#include <botan/system_rng.h>
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <iostream>
+
+namespace {
+
+using namespace sshkit;
+
+// A core dump would hold decrypted keys and passphrases.
+void disable_core_dumps() {
+    const rlimit no_core{0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+}
+
+void print_error(std::ostream& err, std::string_view message, std::string_view hint) {
+    err << "sshkit: error: " << message << '\n';
+    if (!hint.empty()) err << "sshkit: hint: " << hint << '\n';
+}
+
+// The subcommand the user was running, for hints ("sshkit gen --help").
+std::string command_path(const CLI::App& app) {
+    for (const CLI::App* sub : app.get_subcommands()) return "sshkit " + sub->get_name();
+    return "sshkit";
+}
+
+// `sshkit help [CMD]`: the same text as `sshkit CMD --help`.
+void add_help_command(CLI::App& app, cli::Context& ctx) {
+    auto topic = std::make_shared<std::string>();
+    CLI::App* command = app.add_subcommand("help", "Show help for sshkit or one of its commands");
+    command->add_option("command", *topic, "The command to explain");
+    command->callback([&app, topic, &ctx]() {
+        if (topic->empty()) {
+            ctx.out << app.help();
+            return;
+        }
+        CLI::App* sub = nullptr;
+        try {
+            sub = app.get_subcommand(*topic);
+        } catch (const CLI::OptionNotFound&) {
+        }
+        if (sub == nullptr || sub->get_name() == "help") {
+            throw Error{Errc::usage, fmt::format("unknown command \"{}\"", *topic), "run 'sshkit --help' for the list"};
+        }
+        ctx.out << sub->help();
+    });
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    disable_core_dumps();
+    Botan::System_RNG rng;
+    cli::SystemTerminal terminal;
+    cli::Context ctx{std::cout, std::cerr, terminal, rng, cli::home_directory()};
+
+    CLI::App app{"sshkit: create, protect, fingerprint, convert and install SSH keys", "sshkit"};
+    app.set_version_flag("--version", std::string("sshkit ") + SSHKIT_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough(false);
+    cli::add_pub_command(app, ctx);
+    add_help_command(app, ctx);
+
+    try {
+        app.parse(argc, argv);
+        return cli::exit_success;
+    } catch (const CLI::CallForHelp&) {
+        std::cout << (app.get_subcommands().empty() ? app.help() : app.get_subcommands().front()->help());
+        return cli::exit_success;
+    } catch (const CLI::CallForAllHelp&) {
+        std::cout << app.help("", CLI::AppFormatMode::All);
+        return cli::exit_success;
+    } catch (const CLI::CallForVersion& version) {
+        std::cout << version.what() << '\n';
+        return cli::exit_success;
+    } catch (const CLI::ParseError& error) {
+        const std::string where = command_path(app);
+        print_error(std::cerr, error.what(), fmt::format("run '{} --help' for usage", where));
+        return cli::exit_usage;
+    } catch (const Error& error) {
+        print_error(std::cerr, error.what(), error.hint());
+        return cli::exit_code(error.kind());
+    } catch (const std::exception& error) {
+        std::cerr << "sshkit: internal error: " << error.what() << '\n';
+        return cli::exit_failure;
+    }
+}

@@ -1,0 +1,12 @@
+#pragma once
+// Every subcommand, one file each (cli/<name>.cpp); main() calls these in order. No static registration:
+// a command that is not listed here does not exist.
+#include "cli/context.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace sshkit::cli {
+
+void add_pub_command(CLI::App& app, Context& ctx);
+
+} // namespace sshkit::cli

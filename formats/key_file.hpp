@@ -1,0 +1,39 @@
+#pragma once
+// The one door cli/ uses to read key files: detect the format from the content, then dispatch.
+#include "formats/openssh_private.hpp"
+#include "formats/openssh_public.hpp"
+#include "keys/secret.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+
+namespace sshkit::formats {
+
+enum class KeyFileFormat {
+    openssh_private, // -----BEGIN OPENSSH PRIVATE KEY-----
+    openssh_public,  // type base64 [comment]
+};
+
+// Sniffs the text; never half-parses. std::nullopt when no known format matches.
+std::optional<KeyFileFormat> detect_key_file(std::string_view text) noexcept;
+
+// Asked for a passphrase only when the file turns out to be encrypted.
+using PassphraseProvider = std::function<Passphrase()>;
+
+struct PrivateKeyFileOptions {
+    std::uint32_t max_kdf_rounds = max_kdf_rounds_default;
+};
+
+// A private key file of any supported format. Throws Errc::corrupt / unsupported for text that is not one,
+// Errc::bad_passphrase for a wrong passphrase.
+DecodedPrivateKey decode_private_key_file(std::string_view text, const PassphraseProvider& passphrase,
+                                          const PrivateKeyFileOptions& options = {});
+
+// The public key of a file that holds one without a passphrase: a public key line, or a private key format
+// that stores its public half in the clear (openssh-key-v1). The comment is known only for public lines and
+// unencrypted private keys. std::nullopt for a private format whose public key needs the passphrase.
+std::optional<PublicKeyLine> public_key_of_file(std::string_view text);
+
+} // namespace sshkit::formats
