@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs the dependencies, builds sshkit twice and runs every test: this is exactly what CI runs (.ci/run).
+#   1. normal build (-Werror) in build/, full ctest (unit + e2e)
+#   2. tests/lint/*.sh
+#   3. ASan+UBSan debug build (-Werror) in build-asan/, full ctest again
+# Any failing step fails the script. SSHKIT_BUILD_DIR / SSHKIT_ASAN_BUILD_DIR choose other build directories
+# (a developer sharing a work tree), SSHKIT_SKIP_ASAN=1 skips step 3 for a quick local run.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+build_dir=${SSHKIT_BUILD_DIR:-build}
+asan_build_dir=${SSHKIT_ASAN_BUILD_DIR:-build-asan}
+started=$SECONDS
+
+step() { printf '\n==> [%ss] %s\n' "$((SECONDS - started))" "$*"; }
+
+# build DIR CMAKE-ARGS...: configure (Ninja, warnings are errors) and build everything.
+build() {
+    local dir=$1
+    shift
+    cmake -S . -B "$dir" -G Ninja -DSSHKIT_WERROR=ON "$@"
+    cmake --build "$dir"
+}
+
+# run_ctest DIR: every registered test; fails if ctest fails or ran nothing (a build that registered no test
+# must not pass as green).
+run_ctest() {
+    local dir=$1 log
+    log=$(mktemp)
+    local rc=0
+    ctest --test-dir "$dir" --output-on-failure --no-tests=error -j2 </dev/null 2>&1 | tee "$log" || rc=$?
+    if grep -q 'No tests were found' "$log"; then
+        echo "test-all: ctest in $dir found no tests" >&2
+        rc=1
+    fi
+    rm -f "$log"
+    return "$rc"
+}
+
+step "install dependencies"
+scripts/install-deps.sh
+# sshd refuses to start without its privilege-separation directory; the e2e install tests run one on 127.0.0.1.
+if [[ $(id -u) -eq 0 ]]; then
+    mkdir -p /run/sshd
+    chmod 0755 /run/sshd
+fi
+echo "cmake $(cmake --version | head -1 | awk '{print $3}'), $(g++ --version | head -1), $(nproc) cores"
+
+step "normal build in $build_dir"
+build "$build_dir"
+
+step "ctest in $build_dir"
+run_ctest "$build_dir"
+
+step "lint"
+for lint in tests/lint/*.sh; do
+    echo "--- $lint"
+    SSHKIT="$root/$build_dir/cli/sshkit" SSHKIT_BUILD_DIR="$root/$build_dir" bash "$lint" </dev/null
+done
+
+if [[ ${SSHKIT_SKIP_ASAN:-0} == 1 ]]; then
+    step "sanitizer build skipped (SSHKIT_SKIP_ASAN=1)"
+else
+    step "sanitizer build (ASan+UBSan, Debug) in $asan_build_dir"
+    build "$asan_build_dir" -DSSHKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+
+    step "ctest in $asan_build_dir"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        run_ctest "$asan_build_dir"
+fi
+
+step "all steps passed"
