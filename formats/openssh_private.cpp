@@ -21,9 +21,10 @@ std::span<const std::uint8_t> as_bytes(std::string_view text) {
     return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
 }
 
-// OpenSSH pads the private section with 1, 2, 3, ... up to the block size; anything else is corruption.
-void check_padding(std::span<const std::uint8_t> padding, std::size_t block_size) {
-    if (padding.size() >= block_size) throw Error{Errc::corrupt, "private section has too much padding"};
+// OpenSSH pads the private section with 1, 2, 3, ... up to the block size; anything else is corruption. Other
+// writers pad further (PuTTYgen to 16 bytes where 8 would do) and OpenSSH checks only the sequence, not its length,
+// so neither do we; the section's size is already capped by the wire reader.
+void check_padding(std::span<const std::uint8_t> padding) {
     for (std::size_t i = 0; i < padding.size(); ++i) {
         if (padding[i] != static_cast<std::uint8_t>(i + 1)) throw Error{Errc::corrupt, "private section has bad padding"};
     }
@@ -120,7 +121,7 @@ DecodedPrivateKey decrypt_openssh_private(const OpensshPrivateEnvelope& envelope
     }
     keys::PrivateKey key = keys::PrivateKey::decode_from(reader);
     std::string comment = reader.read_text(max_comment_length);
-    check_padding(reader.rest(), cipher.block_size);
+    check_padding(reader.rest());
 
     if (key.public_key() != envelope.public_key) {
         throw Error{Errc::corrupt, "the public key in the file does not match its private key"};
