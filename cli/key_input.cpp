@@ -60,9 +60,10 @@ std::filesystem::path key_path_or_ask(Context& ctx, const std::optional<std::str
 formats::DecodedPrivateKey load_private_key(Context& ctx, const std::filesystem::path& path,
                                             const KeyInputOptions& options) {
     const SecretBytes contents = read_key_file(path);
+    // "the key", not the path: the catch below prefixes the path, and naming it twice reads "k: k is encrypted".
     const auto ask = [&]() {
         return obtain_passphrase(options.passphrase, ctx.terminal,
-                                 fmt::format("Enter passphrase for \"{}\": ", path.string()), path.string());
+                                 fmt::format("Enter passphrase for \"{}\": ", path.string()), "the key");
     };
     try {
         return formats::decode_private_key_file(as_text(contents), ask, {options.max_kdf_rounds});
