@@ -12,9 +12,18 @@
 namespace sshkit::formats {
 
 enum class KeyFileFormat {
-    openssh_private, // -----BEGIN OPENSSH PRIVATE KEY-----
-    openssh_public,  // type base64 [comment]
+    openssh_private,    // -----BEGIN OPENSSH PRIVATE KEY-----
+    openssh_public,     // type base64 [comment]
+    legacy_pem_private, // -----BEGIN RSA/DSA/EC PRIVATE KEY----- (OpenSSL traditional, maybe Proc-Type encrypted)
+    pkcs8_private,      // -----BEGIN PRIVATE KEY----- or -----BEGIN ENCRYPTED PRIVATE KEY-----
+    ppk,                // PuTTY-User-Key-File-2/3
+    pkcs1_public,       // -----BEGIN RSA PUBLIC KEY-----
+    spki_public,        // -----BEGIN PUBLIC KEY-----
+    rfc4716_public,     // ---- BEGIN SSH2 PUBLIC KEY ----
 };
+
+// False for the formats that hold only a public key.
+bool holds_private_key(KeyFileFormat format) noexcept;
 
 // Sniffs the text; never half-parses. std::nullopt when no known format matches.
 std::optional<KeyFileFormat> detect_key_file(std::string_view text) noexcept;
@@ -31,9 +40,10 @@ struct PrivateKeyFileOptions {
 DecodedPrivateKey decode_private_key_file(std::string_view text, const PassphraseProvider& passphrase,
                                           const PrivateKeyFileOptions& options = {});
 
-// The public key of a file that holds one without a passphrase: a public key line, or a private key format
-// that stores its public half in the clear (openssh-key-v1). The comment is known only for public lines and
-// unencrypted private keys. std::nullopt for a private format whose public key needs the passphrase.
+// The public key of a file that holds one without a passphrase: any public key format, an unencrypted private
+// key, or an encrypted private key format that stores its public half in the clear (openssh-key-v1, PPK). The
+// comment is known for public lines, RFC 4716 Comment headers, PPK files and unencrypted openssh-key-v1 keys.
+// std::nullopt for an encrypted legacy PEM or PKCS#8 key, whose public key needs the passphrase.
 std::optional<PublicKeyLine> public_key_of_file(std::string_view text);
 
 } // namespace sshkit::formats
