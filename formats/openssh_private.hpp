@@ -61,8 +61,31 @@ struct OpensshWriteOptions {
 // The whole file text, armoured, with a final newline. An empty passphrase writes an unencrypted key
 // (cipher and kdf "none"); a passphrase with cipher "none" is refused (Errc::usage): ssh-keygen would store
 // the key in the clear yet demand a passphrase to load it.
+SecretBytes encode_openssh_private(const keys::PrivateKey& key, std::string_view comment, const Passphrase& passphrase,
+                                   const OpensshWriteOptions& options, Botan::RandomNumberGenerator& rng);
+
+// The cipher, KDF parameters and derived key (bcrypt-pbkdf output) that encrypt one file, kept apart from encoding
+// because deriving is the slow step: a caller can run it on another thread (it needs no RNG: the salt is chosen
+// beforehand), and can decrypt what it wrote with the same key to check it without running bcrypt again.
+struct OpensshKeyMaterial {
+    const CipherSpec* cipher = &no_cipher(); // no_cipher(): unencrypted; kdf and key_and_iv are then empty
+    KdfParams kdf;
+    Botan::secure_vector<std::uint8_t> key_and_iv; // cipher->derived_len() bytes
+
+    bool encrypted() const noexcept { return cipher->encrypts(); }
+};
+
+// Derives the material for writing with `passphrase` under `cipher` and `kdf` (fresh salt from new_kdf_params).
+// An empty passphrase gives unencrypted material, whatever cipher and kdf say. A passphrase with cipher "none"
+// is refused (Errc::usage), as by encode_openssh_private.
+OpensshKeyMaterial derive_openssh_key_material(const Passphrase& passphrase, const CipherSpec& cipher, KdfParams kdf);
+
+// encode_openssh_private with the key already derived; rng only draws the check integers.
 SecretBytes encode_openssh_private(const keys::PrivateKey& key, std::string_view comment,
-                                   const Passphrase& passphrase, const OpensshWriteOptions& options,
-                                   Botan::RandomNumberGenerator& rng);
+                                   const OpensshKeyMaterial& material, Botan::RandomNumberGenerator& rng);
+
+// decrypt_openssh_private with the key already derived (no bcrypt run). The envelope's cipher, salt and rounds
+// must be the material's, else Errc::bad_passphrase (the material is not this file's key).
+DecodedPrivateKey decrypt_openssh_private(const OpensshPrivateEnvelope& envelope, const OpensshKeyMaterial& material);
 
 } // namespace sshkit::formats
