@@ -1,0 +1,112 @@
+// sshkit comment: change the comment of a private key and of its .pub beside it, both or neither (the job of
+// ssh-keygen -c). The key keeps its cipher, rounds and passphrase.
+#include "cli/commands.hpp"
+#include "cli/json.hpp"
+#include "cli/key_input.hpp"
+#include "cli/rewrite_key.hpp"
+#include "formats/openssh_public.hpp"
+#include "keys/error.hpp"
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <string>
+
+namespace sshkit::cli {
+namespace {
+
+struct CommentOptions {
+    std::optional<std::string> file;
+    KeyInputOptions key_input;
+    std::optional<std::string> comment; // -C; asked for on the terminal when not given
+    bool json = false;
+    bool quiet = false;
+};
+
+void check_comment(std::string_view comment) {
+    // A line break would split the .pub line in two, and neither half would be a key.
+    if (comment.find_first_of("\r\n") != std::string_view::npos)
+        throw Error{Errc::usage, "the comment must be a single line"};
+}
+
+// The .pub line as ssh-keygen writes it: a space before the comment even when the comment is empty.
+std::string public_file_text(const keys::PublicKey& key, std::string_view comment) {
+    std::string line = formats::format_public_line(key, comment);
+    if (comment.empty()) line += ' ';
+    line += '\n';
+    return line;
+}
+
+void run_comment(const CommentOptions& options, Context& ctx) {
+    const bool chatty = !options.quiet && !options.json;
+    if (options.comment) check_comment(*options.comment);
+    const auto path =
+        key_path_or_ask(ctx, options.file, "Enter file in which the key is", ctx.home / ".ssh" / "id_ed25519", false);
+    KeyRewrite rewrite = KeyRewrite::read(path, options.key_input.max_kdf_rounds);
+    const Passphrase passphrase = rewrite.encrypted() ? obtain_passphrase(options.key_input.passphrase, ctx.terminal,
+                                                                          "Enter passphrase: ", path.string())
+                                                      : Passphrase{};
+    // The same passphrase, cipher and rounds; a fresh salt, so no keystream is ever used for two plaintexts.
+    const KeyProtection& protection = rewrite.protection();
+
+    std::string new_comment;
+    if (options.comment) {
+        new_comment = *options.comment;
+        rewrite.unlock_and_derive(passphrase, passphrase, protection, ctx.rng);
+    } else {
+        rewrite.unlock(passphrase);
+    }
+    const std::string old_comment = rewrite.unlocked().comment;
+    if (chatty) ctx.out << fmt::format("Old comment: {}\n", old_comment);
+    if (!options.comment) {
+        if (!ctx.terminal.available())
+            throw Error{Errc::usage, "no new comment given and no terminal to ask for one", "pass it with -C COMMENT"};
+        const auto answer = ctx.terminal.read_line("New comment: ");
+        if (!answer) throw Error{Errc::usage, "no new comment given"};
+        new_comment = *answer;
+        check_comment(new_comment);
+    }
+
+    const std::filesystem::path public_path = path.string() + ".pub";
+    const bool changed = new_comment != old_comment;
+    if (changed) {
+        if (!options.comment) rewrite.derive(passphrase, protection, ctx.rng);
+        const SecretBytes contents = rewrite.encode(new_comment, ctx.rng);
+        replace_key_and_public_file(path, contents.bytes(), public_path,
+                                    public_file_text(rewrite.unlocked().key.public_key(), new_comment));
+    }
+
+    if (options.json) {
+        JsonObject object;
+        object.add("path", path.string())
+            .add("public_path", public_path.string())
+            .add("changed", changed)
+            .add("old_comment", old_comment)
+            .add("comment", new_comment);
+        ctx.out << object.str() << '\n';
+        return;
+    }
+    if (!chatty) return;
+    if (!changed)
+        ctx.out << "No change to comment\n";
+    else if (new_comment.empty())
+        ctx.out << "Comment removed\n";
+    else
+        ctx.out << fmt::format("Comment '{}' applied\n", new_comment);
+}
+
+} // namespace
+
+void add_comment_command(CLI::App& app, Context& ctx) {
+    auto options = std::make_shared<CommentOptions>();
+    CLI::App* command =
+        app.add_subcommand("comment", "Change the comment of a private key and its .pub file (ssh-keygen -c)");
+    command->add_option("-f,--file", options->file, "The private key file (asked for when not given)");
+    add_key_input_options(*command, options->key_input);
+    command->add_option("-C,--comment", options->comment, "The new comment ('' removes it; asked for when not given)");
+    command->add_flag("--json", options->json, "Print one JSON object");
+    command->add_flag("-q,--quiet", options->quiet, "Print nothing on success");
+    command->callback([options, &ctx]() { run_comment(*options, ctx); });
+}
+
+} // namespace sshkit::cli
