@@ -25,7 +25,7 @@ Errc kind_of(Action&& action) {
     } catch (const Error& error) {
         return error.kind();
     }
-    FAIL("no sshkit::Error was thrown");
+    FAIL_CHECK("no sshkit::Error was thrown");
     return Errc::io;
 }
 
