@@ -143,7 +143,7 @@ mkdir "$T/home"
 HOME=$T/home run_sshkit gen -t ecdsa -N ''
 expect_exit 0 "no -f and no terminal: the default path is used"
 expect_stderr "Created directory '$T/home/.ssh'." "Created directory message on stderr"
-expect_perm 700 "$T/home/.ssh" "~/.ssh is created 0700"
+expect_perm 700 "$T/home/.ssh" "HOME/.ssh is created 0700"
 expect_perm 600 "$T/home/.ssh/id_ecdsa" "default path ~/.ssh/id_ecdsa"
 HOME=$T/home run_sshkit gen -t ed25519 -N ''
 expect_stderr "" "no message when ~/.ssh exists"
