@@ -45,8 +45,9 @@ std::vector<std::string> describe_changes(const KeyProtection& before, const Key
         return lines;
     }
     if (!before.encrypted) {
-        lines.push_back(
-            fmt::format("The key is now encrypted with {} and {} KDF rounds.", after.cipher, after.kdf_rounds));
+        lines.push_back(after.kdf_rounds == 0 ? fmt::format("The key is now encrypted with {}.", after.cipher)
+                                              : fmt::format("The key is now encrypted with {} and {} KDF rounds.",
+                                                            after.cipher, after.kdf_rounds));
         return lines;
     }
     if (before.cipher != after.cipher)
@@ -70,7 +71,9 @@ void run_passwd(const PasswdOptions& options, Context& ctx) {
             ? obtain_passphrase(options.key_input.passphrase, ctx.terminal, "Enter old passphrase: ", path.string())
             : Passphrase{};
     const auto say_comment = [&] {
-        if (chatty) ctx.out << fmt::format("Key has comment '{}'\n", rewrite.unlocked().comment);
+        // Formats without a comment field have nothing to say here, and ssh-keygen says nothing for them either.
+        if (chatty && rewrite.holds_comment())
+            ctx.out << fmt::format("Key has comment '{}'\n", rewrite.unlocked().comment);
     };
 
     std::optional<Passphrase> new_passphrase = passphrase_from_source(options.new_passphrase);
@@ -89,23 +92,25 @@ void run_passwd(const PasswdOptions& options, Context& ctx) {
         rewrite.derive(*new_passphrase, protection, ctx.rng);
     }
 
-    const SecretBytes contents = rewrite.encode(rewrite.unlocked().comment, ctx.rng);
-    replace_key_file(path, contents.bytes());
+    const EncodedKey encoded = rewrite.encode(rewrite.unlocked().comment, ctx.rng);
+    replace_key_file(path, encoded.contents.bytes());
 
+    // What the new file really has, read back from it, not what was asked for.
+    const KeyProtection& after = encoded.protection;
     const KeyProtection& before = rewrite.protection();
-    const bool changed = before != protection || !(old_passphrase == *new_passphrase);
+    const bool changed = before != after || !(old_passphrase == *new_passphrase);
     if (options.json) {
         JsonObject object;
         object.add("path", path.string())
             .add("changed", changed)
-            .add("encrypted", protection.encrypted)
-            .add("cipher", protection.cipher)
-            .add("rounds", static_cast<std::uint64_t>(protection.kdf_rounds));
+            .add("encrypted", after.encrypted)
+            .add("cipher", after.cipher)
+            .add("rounds", static_cast<std::uint64_t>(after.kdf_rounds));
         ctx.out << object.str() << '\n';
         return;
     }
     if (!chatty) return;
-    for (const std::string& line : describe_changes(before, protection, change)) ctx.out << line << '\n';
+    for (const std::string& line : describe_changes(before, after, change)) ctx.out << line << '\n';
     ctx.out << "Your identification has been saved with the new passphrase.\n";
 }
 
