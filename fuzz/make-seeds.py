@@ -3,9 +3,12 @@
 
     fuzz/make-seeds.py OUT_DIR
 
-Writes OUT_DIR/<harness>/<name> for each harness in fuzz/ (stdlib only; ssh-keygen is used when present to
-re-encrypt copies at 1 and 2 KDF rounds). Sources: tests/fixtures/{keys,bad} and tests/unit/formats/data, nothing
-else (never ../shared/corpus). OUT_DIR is emptied first, so the seeds always match the tree.
+Writes OUT_DIR/<harness>/<name> for each harness in fuzz/ (stdlib only). Sources: tests/fixtures/{keys,bad} and
+tests/unit/formats/data, nothing else (never ../shared/corpus). Where ssh-keygen and puttygen are present, copies
+of the fixtures are made in the other formats key_file reads (legacy PEM, PKCS#8, SPKI, PKCS#1, RFC 4716, PPK v2/v3)
+and encrypted keys are re-encrypted at 1 and 2 KDF rounds (PPK: Argon2 at its minimum cost), all with the
+passphrase the harnesses give, so mutations reach past the KDF. The authorized_keys and known_hosts seeds are the
+fixtures' public lines with options, markers and host fields around them. OUT_DIR is emptied first.
 """
 import base64
 import hashlib
@@ -127,6 +130,91 @@ def reencrypted(path, text):
     return results
 
 
+# Other formats of one fixture: (name suffix, command run on a copy named "key" (+ "key.pub"), output file or None
+# for stdout). ssh-keygen -p rewrites "key" in place.
+def conversions(is_ed25519, is_rsa):
+    keygen, putty = shutil.which("ssh-keygen"), shutil.which("puttygen")
+    out = []
+    if keygen:
+        out.append(("rfc4716.pub", [keygen, "-e", "-f", "key.pub"], None))
+        if not is_ed25519:
+            out.append(("spki.pub", [keygen, "-e", "-m", "PKCS8", "-f", "key.pub"], None))
+            for fmt, label in (("PEM", "pem"), ("PKCS8", "pkcs8")):
+                for passphrase, tag in (("", ""), (PASSPHRASE, ".enc")):
+                    out.append((f"{label}{tag}", [keygen, "-q", "-p", "-m", fmt, "-P", "", "-N", passphrase,
+                                                  "-f", "key"], "key"))
+        if is_rsa:
+            out.append(("pkcs1.pub", [keygen, "-e", "-m", "PEM", "-f", "key.pub"], None))
+    if putty:
+        cheap = "memory=8,passes=1,parallelism=1"
+        for version in (2, 3):
+            out.append((f"v{version}.ppk", [putty, "key", "-O", "private", "-o", "out", "--old-passphrase",
+                                            "empty", "--new-passphrase", "empty", "--ppk-param",
+                                            f"version={version}"], "out"))
+            params = f"version={version}" + (f",{cheap}" if version == 3 else "")
+            out.append((f"v{version}.enc.ppk", [putty, "key", "-O", "private", "-o", "out", "--old-passphrase",
+                                                "empty", "--new-passphrase", "pass", "--ppk-param", params], "out"))
+        for kdf in ("argon2i", "argon2d"):
+            out.append((f"v3.{kdf}.enc.ppk", [putty, "key", "-O", "private", "-o", "out", "--old-passphrase",
+                                                "empty", "--new-passphrase", "pass", "--ppk-param",
+                                                f"version=3,kdf={kdf},{cheap}"], "out"))
+    return out
+
+
+def converted(path):
+    """(name, bytes) of the unencrypted fixture key at path in every other format the tools can write."""
+    pub = path.with_name(path.name + ".pub")
+    if not pub.exists() or BEGIN not in path.read_bytes():
+        return []
+    results = []
+    name = path.name
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        (scratch / "empty").write_text("")
+        (scratch / "pass").write_text(PASSPHRASE)
+        for suffix, argv, output in conversions("ed25519" in name, "rsa" in name):
+            key = scratch / "key"
+            key.write_bytes(path.read_bytes())
+            key.chmod(0o600)
+            (scratch / "key.pub").write_bytes(pub.read_bytes())
+            (scratch / "out").unlink(missing_ok=True)
+            done = subprocess.run(argv, cwd=scratch, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+            if done.returncode != 0:
+                continue
+            data = done.stdout if output is None else (scratch / output).read_bytes()
+            results.append((f"{name}.{suffix}", data))
+    return results
+
+
+# Options, markers and host fields put in front of fixture public lines for the line-list harnesses.
+AUTHORIZED_KEYS_OPTIONS = [
+    b"", b"no-pty ", b"restrict,pty ", b'command="echo \"hi\"",no-agent-forwarding ',
+    b'from="10.0.0.0/8,!10.1.*",environment="LANG=C" ', b'permitopen="host:22",permitlisten="8080",tunnel="1" ',
+    b'expiry-time="20300101",principals="a,b",cert-authority ', b"No-X11-Forwarding,no-user-rc ",
+]
+KNOWN_HOSTS_PREFIXES = [
+    b"host.example.com ", b"host,192.0.2.1 ", b"[host]:2222,[192.0.2.1]:2222 ", b"*.example.com,!bad.example.com ",
+    b"@cert-authority *.example.com ", b"@revoked * ",
+    b"|1|" + base64.b64encode(bytes(range(20))) + b"|" + base64.b64encode(bytes(range(20, 40))) + b" ",
+]
+
+
+def line_list_seeds(seeds, public_lines):
+    """authorized_keys and known_hosts files built from the fixtures' public lines."""
+    lines = [line.rstrip(b"\r\n") for line in public_lines]
+    for i, line in enumerate(lines):
+        for j, options in enumerate(AUTHORIZED_KEYS_OPTIONS):
+            seeds.add("authorized_keys_fuzz", options + line + b"\n", f"line{i}.options{j}")
+        for j, prefix in enumerate(KNOWN_HOSTS_PREFIXES):
+            seeds.add("known_hosts_fuzz", prefix + line + b"\n", f"line{i}.hosts{j}")
+    header = b"# a comment\n\n   \t\n"
+    seeds.add("authorized_keys_fuzz", header + b"".join(o + l + b"\r\n" for o, l in
+                                                         zip(AUTHORIZED_KEYS_OPTIONS * 4, lines)), "file")
+    seeds.add("known_hosts_fuzz", header + b"".join(p + l + b"\n" for p, l in
+                                                     zip(KNOWN_HOSTS_PREFIXES * 4, lines)), "file")
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: make-seeds.py OUT_DIR")
@@ -138,8 +226,13 @@ def main():
 
     files = sorted(p for d in SOURCES if d.is_dir() for p in d.iterdir()
                    if p.is_file() and p.suffix not in (".sh", ".md"))
+    public_lines = []
     for path in files:
         text = path.read_bytes()
+        if path.parent.name == "keys" and path.suffix == ".pub":
+            public_lines.extend(text.splitlines(keepends=True))
+        for conv_name, conv_text in converted(path):
+            seeds.add("key_file_fuzz", conv_text, conv_name)
         name = path.name.replace("@", "_")
         seeds.add("key_file_fuzz", text, name)
         binary = unarmor(text)
@@ -171,6 +264,8 @@ def main():
                 except ValueError:
                     continue
                 seeds.add("public_blob_fuzz", blob, name)
+
+    line_list_seeds(seeds, public_lines)
 
     for harness in sorted(seeds.count):
         print(f"make-seeds: {harness}: {seeds.count[harness]} seeds")
