@@ -7,6 +7,10 @@
 
 namespace sshkit::cli {
 
+void add_gen_command(CLI::App& app, Context& ctx);
 void add_pub_command(CLI::App& app, Context& ctx);
+void add_passwd_command(CLI::App& app, Context& ctx);
+void add_comment_command(CLI::App& app, Context& ctx);
+void add_convert_command(CLI::App& app, Context& ctx);
 
 } // namespace sshkit::cli

@@ -66,7 +66,11 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("sshkit ") + SSHKIT_VERSION);
     app.require_subcommand(1);
     app.fallthrough(false);
+    cli::add_gen_command(app, ctx);
     cli::add_pub_command(app, ctx);
+    cli::add_passwd_command(app, ctx);
+    cli::add_comment_command(app, ctx);
+    cli::add_convert_command(app, ctx);
     add_help_command(app, ctx);
 
     try {
