@@ -3,7 +3,8 @@
 #   1. normal build (-Werror) in build/, full ctest (unit + e2e)
 #   2. tests/lint/*.sh
 #   3. ASan+UBSan debug build (-Werror) in build-asan/, full ctest again
-# Any failing step fails the script. SSHKIT_BUILD_DIR / SSHKIT_ASAN_BUILD_DIR choose other build directories
+# A failing build stops the script at once; failing tests or lint are recorded and the remaining steps still run,
+# so one CI run reports every failure; the script then exits 1 naming the failed steps. SSHKIT_BUILD_DIR / SSHKIT_ASAN_BUILD_DIR choose other build directories
 # (a developer sharing a work tree), SSHKIT_SKIP_ASAN=1 skips step 3 for a quick local run.
 set -euo pipefail
 
@@ -13,7 +14,16 @@ build_dir=${SSHKIT_BUILD_DIR:-build}
 asan_build_dir=${SSHKIT_ASAN_BUILD_DIR:-build-asan}
 started=$SECONDS
 
+failed_steps=()
+
 step() { printf '\n==> [%ss] %s\n' "$((SECONDS - started))" "$*"; }
+
+# checked NAME COMMAND...: runs a test step; a failure is remembered, not fatal.
+checked() {
+    local name=$1
+    shift
+    "$@" || failed_steps+=("$name")
+}
 
 # build DIR CMAKE-ARGS...: configure (Ninja, warnings are errors) and build everything.
 build() {
@@ -51,12 +61,12 @@ step "normal build in $build_dir"
 build "$build_dir"
 
 step "ctest in $build_dir"
-run_ctest "$build_dir"
+checked "ctest ($build_dir)" run_ctest "$build_dir"
 
 step "lint"
 for lint in tests/lint/*.sh; do
     echo "--- $lint"
-    SSHKIT="$root/$build_dir/cli/sshkit" SSHKIT_BUILD_DIR="$root/$build_dir" bash "$lint" </dev/null
+    checked "$lint" env SSHKIT="$root/$build_dir/cli/sshkit" SSHKIT_BUILD_DIR="$root/$build_dir" bash "$lint" </dev/null
 done
 
 if [[ ${SSHKIT_SKIP_ASAN:-0} == 1 ]]; then
@@ -66,8 +76,13 @@ else
     build "$asan_build_dir" -DSSHKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 
     step "ctest in $asan_build_dir"
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        run_ctest "$asan_build_dir"
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    checked "ctest ($asan_build_dir)" run_ctest "$asan_build_dir"
+    unset ASAN_OPTIONS UBSAN_OPTIONS
 fi
 
+if ((${#failed_steps[@]} > 0)); then
+    step "FAILED: ${failed_steps[*]}"
+    exit 1
+fi
 step "all steps passed"
