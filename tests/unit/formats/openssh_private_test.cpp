@@ -468,6 +468,31 @@ TEST_CASE("decrypt_openssh_private: KDF rounds above the limit throw unsupported
     CHECK(kind_of([&] { read_key(with_rounds(text, 2), test_passphrase); }) == Errc::bad_passphrase);
 }
 
+TEST_CASE("fixtures: every key under tests/fixtures/keys reads as its .pub says") {
+    // Made by tests/fixtures/generate.sh with ssh-keygen; every .enc file uses the passphrase "sshkit-test".
+    const auto keys_dir = test::source_dir() / "tests" / "fixtures" / "keys";
+    if (!std::filesystem::is_directory(keys_dir)) {
+        MESSAGE("no fixtures under " << keys_dir.string() << "; skipping");
+        return;
+    }
+    int files_read = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(keys_dir)) {
+        const std::string name = entry.path().filename().string();
+        if (name.ends_with(".pub")) continue;
+        CAPTURE(name);
+        // id_ed25519.aes128-cbc.enc holds the same key as id_ed25519, whose .pub is id_ed25519.pub.
+        const std::string plain_name = name.substr(0, name.find('.'));
+        const auto pub_path = keys_dir / (plain_name + ".pub");
+        REQUIRE(std::filesystem::exists(pub_path));
+        const std::string expected = chomp(test::read_file_text(pub_path));
+        const std::string passphrase = name.ends_with(".enc") ? "sshkit-test" : "";
+        const DecodedPrivateKey decoded = read_key(test::read_file_text(entry.path()), passphrase);
+        CHECK(format_public_line(decoded.key.public_key(), decoded.comment) == expected);
+        ++files_read;
+    }
+    CHECK(files_read > 0);
+}
+
 TEST_CASE("interop: ssh-keygen -y reads what we write, every type and cipher") {
     if (!have_ssh_keygen()) {
         MESSAGE("ssh-keygen is not installed; skipping");
