@@ -83,7 +83,7 @@ run_one() {
     mkdir -p "$corpus" "$seeds" "$artifacts" "$(dirname "$log")"
     # New inputs go to the first directory (the kept corpus); seeds are read only.
     "$binary" -max_total_time="$seconds" -max_len="$(max_len_of "$name")" -rss_limit_mb=2048 -malloc_limit_mb=2048 \
-        -timeout=10 -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" "$seeds" >"$log" 2>&1
+        -timeout=30 -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" "$seeds" >"$log" 2>&1
 }
 
 step "fuzz ${#harnesses[@]} harnesses for ${seconds}s each, $jobs at a time"
