@@ -12,5 +12,7 @@ void add_pub_command(CLI::App& app, Context& ctx);
 void add_passwd_command(CLI::App& app, Context& ctx);
 void add_comment_command(CLI::App& app, Context& ctx);
 void add_convert_command(CLI::App& app, Context& ctx);
+void add_fp_command(CLI::App& app, Context& ctx);
+void add_randomart_command(CLI::App& app, Context& ctx);
 
 } // namespace sshkit::cli

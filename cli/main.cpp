@@ -71,6 +71,8 @@ int main(int argc, char** argv) {
     cli::add_passwd_command(app, ctx);
     cli::add_comment_command(app, ctx);
     cli::add_convert_command(app, ctx);
+    cli::add_fp_command(app, ctx);
+    cli::add_randomart_command(app, ctx);
     add_help_command(app, ctx);
 
     try {
