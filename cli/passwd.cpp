@@ -5,6 +5,7 @@
 #include "cli/json.hpp"
 #include "cli/key_input.hpp"
 #include "cli/rewrite_key.hpp"
+#include "keys/error.hpp"
 
 #include <fmt/format.h>
 
@@ -60,11 +61,17 @@ std::vector<std::string> describe_changes(const KeyProtection& before, const Key
 void run_passwd(const PasswdOptions& options, Context& ctx) {
     const bool chatty = !options.quiet && !options.json;
     const ProtectionChange change{options.cipher, options.rounds};
+    if (options.rounds && *options.rounds > options.key_input.max_kdf_rounds)
+        throw Error{Errc::usage,
+                    fmt::format("-a {} is above the {} KDF rounds sshkit reads without --max-kdf-rounds",
+                                *options.rounds, options.key_input.max_kdf_rounds),
+                    "raise --max-kdf-rounds too if you mean it; every load of the key will take that long"};
     const auto path =
         key_path_or_ask(ctx, options.file, "Enter file in which the key is", ctx.home / ".ssh" / "id_ed25519", false);
     KeyRewrite rewrite = KeyRewrite::read(path, options.key_input.max_kdf_rounds);
-    // A bad -Z or -a is reported before any passphrase is asked for.
-    (void)rewrite.new_protection(change, true);
+    // A bad -Z or -a is reported before any passphrase is asked for (whether -Z none is acceptable depends on the
+    // new passphrase, so that waits).
+    (void)rewrite.new_protection(change, false);
 
     const Passphrase old_passphrase =
         rewrite.encrypted()
