@@ -11,16 +11,22 @@ namespace sshkit::keys {
 namespace {
 
 const Botan::EC_Group& group_of(Curve curve) {
-    // EC_Group construction parses curve parameters; build each group once.
-    static const Botan::EC_Group p256("secp256r1");
-    static const Botan::EC_Group p384("secp384r1");
-    static const Botan::EC_Group p521("secp521r1");
+    // EC_Group construction parses curve parameters: build each group once, and only the ones used.
     switch (curve) {
-    case Curve::nistp256: return p256;
-    case Curve::nistp384: return p384;
-    case Curve::nistp521: return p521;
+    case Curve::nistp256: {
+        static const Botan::EC_Group p256("secp256r1");
+        return p256;
     }
-    return p256;
+    case Curve::nistp384: {
+        static const Botan::EC_Group p384("secp384r1");
+        return p384;
+    }
+    case Curve::nistp521: {
+        static const Botan::EC_Group p521("secp521r1");
+        return p521;
+    }
+    }
+    throw Error{Errc::unsupported, "unknown curve"};
 }
 
 std::vector<std::uint8_t> encode_point(const Botan::PointGFp& point) {
