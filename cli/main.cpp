@@ -39,7 +39,8 @@ void add_help_command(CLI::App& app, cli::Context& ctx) {
     command->add_option("command", *topic, "The command to explain");
     command->callback([&app, topic, &ctx]() {
         if (topic->empty()) {
-            ctx.out << app.help();
+            // app.help() would describe the selected subcommand (this one); format the top level itself.
+            ctx.out << app.get_formatter()->make_help(&app, "", CLI::AppFormatMode::Normal);
             return;
         }
         CLI::App* sub = nullptr;
@@ -76,6 +77,15 @@ int main(int argc, char** argv) {
     add_help_command(app, ctx);
 
     try {
+        // CLI11 reports an unknown first word only as "A subcommand is required"; name it instead.
+        if (argc > 1 && argv[1][0] != '-') {
+            const std::string first = argv[1];
+            const auto known = app.get_subcommands([&first](CLI::App* sub) { return sub->check_name(first); });
+            if (known.empty()) {
+                throw Error{Errc::usage, fmt::format("unknown command \"{}\"", first),
+                            "run 'sshkit --help' for the list of commands"};
+            }
+        }
         app.parse(argc, argv);
         return cli::exit_success;
     } catch (const CLI::CallForHelp&) {

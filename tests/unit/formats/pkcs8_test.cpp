@@ -158,7 +158,8 @@ TEST_CASE("encode_pkcs8_private: a passphrase under 5 characters is refused") {
 
 TEST_CASE("decode_pkcs8_private: the RFC 8410 Ed25519 example") {
     const keys::PrivateKey key = decode_pkcs8_private(rfc8410_private, Passphrase{});
-    const auto& ed25519 = std::get<keys::Ed25519Public>(key.public_key().data());
+    const keys::PublicKey public_key = key.public_key();
+    const auto& ed25519 = std::get<keys::Ed25519Public>(public_key.data());
     CHECK(Botan::hex_encode(ed25519.key.data(), ed25519.key.size()) == rfc8410_public_hex);
 }
 
