@@ -40,7 +40,7 @@ void add_help_command(CLI::App& app, cli::Context& ctx) {
     command->callback([&app, topic, &ctx]() {
         if (topic->empty()) {
             // app.help() would describe the selected subcommand (this one); format the top level itself.
-            ctx.out << app.get_formatter()->make_help(&app, "", CLI::AppFormatMode::Normal);
+            ctx.out << app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal);
             return;
         }
         CLI::App* sub = nullptr;
