@@ -15,12 +15,18 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <cwchar>
+#include <deque>
+#include <exception>
 #include <filesystem>
 #include <iterator>
+#include <memory>
+#include <mutex>
 #include <streambuf>
+#include <thread>
 
 #include <fcntl.h>
 #include <locale.h>
@@ -34,6 +40,8 @@ namespace {
 constexpr std::size_t read_buffer_bytes = 64 * 1024;
 // Output is built in memory and written in pieces this large: one write per few hundred keys, not per key.
 constexpr std::size_t output_flush_bytes = 64 * 1024;
+// Large files are listed by this many threads at most (fewer when the machine has fewer cores).
+constexpr std::size_t max_worker_threads = 4;
 // Enough to see the first line of any key file format ("-----BEGIN OPENSSH PRIVATE KEY-----").
 constexpr std::size_t head_bytes = 256;
 
@@ -214,31 +222,360 @@ struct KeyRecord {
     const formats::KnownHostsLine* known_hosts = nullptr;
 };
 
+// Formats keys and problems as text lines or JSON objects. One per thread: it holds no shared state.
+class KeyPrinter {
+public:
+    KeyPrinter(const FingerprintOptions& options, fingerprint::HashAlg hash) : m_options(options), m_hash(hash) {}
+
+    void key(const KeyRecord& record, const std::string& label, std::string& out) const;
+    // A JSON object for a problem (line may be absent for a whole input).
+    static void json_problem(const Error& error, const std::string& label, std::optional<std::size_t> line,
+                             std::string& out);
+
+private:
+    const FingerprintOptions& m_options;
+    fingerprint::HashAlg m_hash;
+    CommentEscaper m_escaper;
+};
+
+void KeyPrinter::json_problem(const Error& error, const std::string& label, std::optional<std::size_t> line,
+                              std::string& out) {
+    JsonObject object;
+    object.add("file", label);
+    if (line) {
+        object.add("line", static_cast<std::uint64_t>(*line));
+    } else {
+        object.add("line", nullptr);
+    }
+    object.add("error", error.detail()).add("kind", errc_name(error.kind()));
+    out += object.str();
+    out += '\n';
+}
+
+void KeyPrinter::key(const KeyRecord& record, const std::string& label, std::string& out) const {
+    const keys::PublicKey& key = record.key;
+    const std::vector<std::uint8_t> blob = key.blob();
+    const std::vector<std::uint8_t> digest = fingerprint::digest(m_hash, blob);
+    const std::string_view type = keys::short_name(key.type());
+    const std::size_t bits = key.bits();
+
+    if (!m_options.json) {
+        const std::string shown = m_options.bubblebabble ? fingerprint::bubblebabble_of_blob(blob)
+                                                         : fingerprint::format_fingerprint(m_hash, digest);
+        fmt::format_to(std::back_inserter(out), "{} {} ", bits, shown);
+        // ssh-keygen takes the text after the key as the comment unless it starts with '#'.
+        if (!record.comment.empty() && record.comment.front() != '#') {
+            m_escaper.append(out, record.comment);
+        } else if (!record.shown_without_comment.empty()) {
+            m_escaper.append(out, record.shown_without_comment);
+        } else {
+            out += "no comment";
+        }
+        fmt::format_to(std::back_inserter(out), " ({})\n", type);
+        if (m_options.randomart) {
+            out += fingerprint::randomart(digest, type, bits, fingerprint::hash_label(m_hash));
+            out += '\n';
+        }
+        return;
+    }
+
+    JsonObject object;
+    object.add("file", label);
+    if (record.line) {
+        object.add("line", static_cast<std::uint64_t>(*record.line));
+    } else {
+        object.add("line", nullptr);
+    }
+    object.add("type", key.type_name()).add("bits", static_cast<std::uint64_t>(bits));
+    object.add("fingerprint", fingerprint::format_fingerprint(m_hash, digest));
+    if (m_options.bubblebabble) object.add("bubblebabble", fingerprint::bubblebabble_of_blob(blob));
+    if (record.comment.empty()) {
+        object.add("comment", nullptr);
+    } else {
+        object.add("comment", record.comment);
+    }
+    if (record.authorized != nullptr) {
+        std::string options = "[";
+        for (const formats::KeyOption& option : record.authorized->options) {
+            if (options.size() > 1) options += ',';
+            JsonObject entry;
+            entry.add("name", option.name);
+            if (option.value) entry.add("value", *option.value);
+            options += entry.str();
+        }
+        options += ']';
+        object.add_raw("options", options);
+    }
+    if (record.known_hosts != nullptr) {
+        object.add("hosts", record.known_hosts->hosts).add("hashed", record.known_hosts->hashed);
+        const std::string_view marker = formats::marker_text(record.known_hosts->marker);
+        if (marker.empty()) {
+            object.add("marker", nullptr);
+        } else {
+            object.add("marker", marker.substr(1));
+        }
+    }
+    if (m_options.randomart) {
+        object.add("randomart", fingerprint::randomart(digest, type, bits, fingerprint::hash_label(m_hash)));
+    }
+    out += object.str();
+    out += '\n';
+}
+
+// Consecutive lines of one input, listed as a unit (by a worker thread for large inputs) and printed in order.
+struct Batch {
+    struct Line {
+        std::size_t offset = 0; // into bytes
+        std::size_t length = 0;
+        std::size_t number = 0;
+        std::size_t overlong_length = 0;
+    };
+    // A problem to print on stderr before out[at...].
+    struct Problem {
+        std::size_t at = 0;
+        std::string message;
+    };
+
+    std::string bytes;
+    std::vector<Line> lines;
+    // The results.
+    std::string out;
+    std::vector<Problem> problems;
+    std::size_t keys = 0;
+    std::size_t bad_lines = 0;
+    std::optional<Errc> first_kind;
+    std::exception_ptr failure;
+    bool taken = false; // a worker has started on it
+    bool done = false;
+
+    void clear() {
+        bytes.clear();
+        lines.clear();
+        out.clear();
+        problems.clear();
+        keys = bad_lines = 0;
+        first_kind.reset();
+        failure = nullptr;
+        taken = done = false;
+    }
+};
+
+// Enough lines per batch that handing one to a thread costs little, few enough that a handful in flight stays small.
+constexpr std::size_t batch_lines = 512;
+constexpr std::size_t batch_bytes = 256 * 1024;
+
+// Lists the lines of batches: authorized_keys and known_hosts grammar, as ssh-keygen -l reads such files.
+class LineLister {
+public:
+    LineLister(const FingerprintOptions& options, fingerprint::HashAlg hash, const std::string& label)
+        : m_options(options), m_printer(options, hash), m_label(label) {}
+
+    void list(Batch& batch);
+
+private:
+    void list_line(std::string_view raw, std::size_t number, Batch& batch);
+    void list_authorized(const formats::AuthorizedKeysLine& line, std::size_t number, Batch& batch);
+    void list_known_hosts(const formats::KnownHostsLine& line, std::size_t number, Batch& batch);
+    void problem(Error error, std::size_t number, Batch& batch);
+
+    const FingerprintOptions& m_options;
+    KeyPrinter m_printer;
+    const std::string& m_label;
+    // One of each, reused line after line so their buffers are allocated once.
+    formats::AuthorizedKeysLine m_authorized_line;
+    formats::KnownHostsLine m_known_hosts_line;
+};
+
+void LineLister::list(Batch& batch) {
+    try {
+        for (const Batch::Line& line : batch.lines) {
+            if (line.overlong_length != 0) {
+                problem(Error{Errc::corrupt, fmt::format("line is longer than {} bytes", formats::max_key_list_line)},
+                        line.number, batch);
+                continue;
+            }
+            list_line(std::string_view{batch.bytes}.substr(line.offset, line.length), line.number, batch);
+        }
+    } catch (...) {
+        batch.failure = std::current_exception();
+    }
+}
+
+void LineLister::problem(Error error, std::size_t number, Batch& batch) {
+    error.at(m_label);
+    error.at_line(number);
+    if (!batch.first_kind) batch.first_kind = error.kind();
+    ++batch.bad_lines;
+    if (m_options.json) {
+        KeyPrinter::json_problem(error, m_label, number, batch.out);
+    } else {
+        batch.problems.push_back(Batch::Problem{batch.out.size(), std::string{error.what()} + '\n'});
+    }
+}
+
+void LineLister::list_authorized(const formats::AuthorizedKeysLine& line, std::size_t number, Batch& batch) {
+    switch (line.kind) {
+    case formats::AuthorizedKeysLine::Kind::blank:
+    case formats::AuthorizedKeysLine::Kind::comment: return;
+    case formats::AuthorizedKeysLine::Kind::invalid: problem(*line.problem, number, batch); return;
+    case formats::AuthorizedKeysLine::Kind::key: break;
+    }
+    ++batch.keys;
+    m_printer.key(KeyRecord{*line.key, number, line.comment, line.options_text, &line, nullptr}, m_label, batch.out);
+}
+
+void LineLister::list_known_hosts(const formats::KnownHostsLine& line, std::size_t number, Batch& batch) {
+    switch (line.kind) {
+    case formats::KnownHostsLine::Kind::blank:
+    case formats::KnownHostsLine::Kind::comment: return;
+    case formats::KnownHostsLine::Kind::invalid: problem(*line.problem, number, batch); return;
+    case formats::KnownHostsLine::Kind::key: break;
+    }
+    ++batch.keys;
+    // ssh-keygen -l does not list marker lines (its parser takes the marker for the host field and then finds no
+    // key); we leave them out of the text too, so both tools print the same, and show them in JSON.
+    if (line.marker != formats::KnownHostsLine::Marker::none && !m_options.json) return;
+    m_printer.key(KeyRecord{*line.key, number, line.comment, line.hosts_text, nullptr, &line}, m_label, batch.out);
+}
+
+void LineLister::list_line(std::string_view raw, std::size_t number, Batch& batch) {
+    // Blank and comment lines cost nothing: no parsing, no allocation.
+    const std::size_t first = raw.find_first_not_of(" \t");
+    if (first == std::string_view::npos || raw[first] == '#' || raw[first] == '\n' || raw[first] == '\r') return;
+
+    // known_hosts markers and hashed hosts cannot start an authorized_keys line.
+    if (raw[first] == '@' || raw[first] == '|') {
+        formats::parse_known_hosts_line(raw, m_known_hosts_line);
+        list_known_hosts(m_known_hosts_line, number, batch);
+        return;
+    }
+    formats::parse_authorized_keys_line(raw, m_authorized_line);
+    // A leading field that is neither a key type nor anything like options is a known_hosts host list.
+    if (m_authorized_line.kind == formats::AuthorizedKeysLine::Kind::invalid &&
+        !m_authorized_line.options_text.empty() && !formats::looks_like_key_options(m_authorized_line.options_text)) {
+        formats::parse_known_hosts_line(raw, m_known_hosts_line);
+        list_known_hosts(m_known_hosts_line, number, batch);
+        return;
+    }
+    list_authorized(m_authorized_line, number, batch);
+}
+
+// Worker threads for one large input: each takes the oldest waiting batch, lists it and marks it done; the reader
+// (the calling thread) fills batches, and prints finished ones strictly in order. At most max_in_flight batches
+// exist at once, so memory stays flat.
+class BatchPipeline {
+public:
+    BatchPipeline(const FingerprintOptions& options, fingerprint::HashAlg hash, const std::string& label,
+                  std::size_t workers)
+        : m_max_in_flight(2 * workers + 2) {
+        for (std::size_t i = 0; i < workers; ++i) {
+            m_threads.emplace_back([this, &options, hash, &label] {
+                LineLister lister{options, hash, label};
+                work(lister);
+            });
+        }
+    }
+    ~BatchPipeline() {
+        {
+            const std::lock_guard lock{m_mutex};
+            m_stopping = true;
+        }
+        m_wake_workers.notify_all();
+        for (std::thread& thread : m_threads) thread.join();
+    }
+    BatchPipeline(const BatchPipeline&) = delete;
+    BatchPipeline& operator=(const BatchPipeline&) = delete;
+
+    bool full() {
+        const std::lock_guard lock{m_mutex};
+        return m_queue.size() >= m_max_in_flight;
+    }
+    bool empty() {
+        const std::lock_guard lock{m_mutex};
+        return m_queue.empty();
+    }
+    // A cleared batch to fill (recycled from printed ones).
+    std::unique_ptr<Batch> fresh() {
+        if (m_spare.empty()) return std::make_unique<Batch>();
+        std::unique_ptr<Batch> batch = std::move(m_spare.back());
+        m_spare.pop_back();
+        batch->clear();
+        return batch;
+    }
+    void submit(std::unique_ptr<Batch> batch) {
+        {
+            const std::lock_guard lock{m_mutex};
+            m_queue.push_back(std::move(batch));
+        }
+        m_wake_workers.notify_one();
+    }
+    // Waits for the oldest batch to be done and takes it out; recycle() it after printing.
+    std::unique_ptr<Batch> take_oldest() {
+        std::unique_lock lock{m_mutex};
+        m_batch_done.wait(lock, [this] { return m_queue.front()->done; });
+        std::unique_ptr<Batch> batch = std::move(m_queue.front());
+        m_queue.pop_front();
+        return batch;
+    }
+    void recycle(std::unique_ptr<Batch> batch) { m_spare.push_back(std::move(batch)); }
+
+private:
+    void work(LineLister& lister) {
+        std::unique_lock lock{m_mutex};
+        for (;;) {
+            Batch* next = nullptr;
+            m_wake_workers.wait(lock, [&] {
+                next = waiting_batch();
+                return m_stopping || next != nullptr;
+            });
+            if (next == nullptr) return; // stopping, nothing left
+            next->taken = true;
+            lock.unlock();
+            lister.list(*next);
+            lock.lock();
+            next->done = true;
+            m_batch_done.notify_all();
+        }
+    }
+    // The oldest batch nobody has taken yet (caller holds the lock).
+    Batch* waiting_batch() {
+        for (const std::unique_ptr<Batch>& batch : m_queue) {
+            if (!batch->taken) return batch.get();
+        }
+        return nullptr;
+    }
+
+    std::size_t m_max_in_flight;
+    std::mutex m_mutex;
+    std::condition_variable m_wake_workers;
+    std::condition_variable m_batch_done;
+    std::deque<std::unique_ptr<Batch>> m_queue; // in file order
+    std::vector<std::unique_ptr<Batch>> m_spare;
+    bool m_stopping = false;
+    std::vector<std::thread> m_threads;
+};
+
 class Listing {
 public:
     Listing(const FingerprintOptions& options, fingerprint::HashAlg hash, std::size_t input_count, Context& ctx)
-        : m_options(options), m_hash(hash), m_input_count(input_count), m_ctx(ctx) {}
+        : m_options(options), m_hash(hash), m_input_count(input_count), m_ctx(ctx), m_printer(options, hash) {}
 
     void list_input(const std::string& input);
     void finish();
 
 private:
     void list_lines(std::istream& in, const std::string& label);
-    void list_line(std::string_view raw, std::size_t number, const std::string& label);
-    void list_authorized(const formats::AuthorizedKeysLine& line, std::size_t number, const std::string& label);
-    void list_known_hosts(const formats::KnownHostsLine& line, std::size_t number, const std::string& label);
+    bool fill(formats::LineReader& reader, Batch& batch);
+    void print(Batch& batch);
     void list_key_file(std::string_view text, const std::string& label, const std::string* path);
-    void emit(const KeyRecord& record, const std::string& label);
-    void line_problem(Error error, std::size_t number, const std::string& label);
     void file_problem(Error error, const std::string& label);
-    void note_problem(const Error& error);
     void flush_out();
 
     const FingerprintOptions& m_options;
     fingerprint::HashAlg m_hash;
     std::size_t m_input_count;
     Context& m_ctx;
-    CommentEscaper m_escaper;
+    KeyPrinter m_printer;
     std::string m_out;
     std::size_t m_keys_in_input = 0;
     std::size_t m_problems_in_input = 0;
@@ -254,41 +591,14 @@ void Listing::flush_out() {
     m_out.clear();
 }
 
-void Listing::note_problem(const Error& error) {
-    if (!m_first_kind) m_first_kind = error.kind();
-    ++m_problems_in_input;
-}
-
-void Listing::line_problem(Error error, std::size_t number, const std::string& label) {
-    error.at(label);
-    error.at_line(number);
-    note_problem(error);
-    ++m_bad_lines;
-    if (m_options.json) {
-        JsonObject object;
-        object.add("file", label).add("line", static_cast<std::uint64_t>(number)).add("error", error.detail());
-        object.add("kind", errc_name(error.kind()));
-        m_out += object.str();
-        m_out += '\n';
-        return;
-    }
-    // Keep stdout and stderr in order when both go to one terminal.
-    flush_out();
-    m_ctx.out.flush();
-    m_ctx.err << error.what() << '\n';
-}
-
 void Listing::file_problem(Error error, const std::string& label) {
     error.at(label);
-    note_problem(error);
+    if (!m_first_kind) m_first_kind = error.kind();
+    ++m_problems_in_input;
     ++m_bad_inputs;
     if (m_input_count == 1) m_only_input_error = error;
     if (m_options.json) {
-        JsonObject object;
-        object.add("file", label).add("line", nullptr).add("error", error.detail());
-        object.add("kind", errc_name(error.kind()));
-        m_out += object.str();
-        m_out += '\n';
+        KeyPrinter::json_problem(error, label, std::nullopt, m_out);
         return;
     }
     // A single input's own failure is the final error message; with several, say which one and go on.
@@ -298,132 +608,66 @@ void Listing::file_problem(Error error, const std::string& label) {
     m_ctx.err << error.what() << '\n';
 }
 
-void Listing::emit(const KeyRecord& record, const std::string& label) {
-    const keys::PublicKey& key = record.key;
-    const std::vector<std::uint8_t> blob = key.blob();
-    const std::vector<std::uint8_t> digest = fingerprint::digest(m_hash, blob);
-    const std::string_view type = keys::short_name(key.type());
-    const std::size_t bits = key.bits();
-    ++m_keys_in_input;
-
-    if (m_options.json) {
-        JsonObject object;
-        object.add("file", label);
-        if (record.line) {
-            object.add("line", static_cast<std::uint64_t>(*record.line));
-        } else {
-            object.add("line", nullptr);
-        }
-        object.add("type", key.type_name()).add("bits", static_cast<std::uint64_t>(bits));
-        object.add("fingerprint", fingerprint::format_fingerprint(m_hash, digest));
-        if (m_options.bubblebabble) object.add("bubblebabble", fingerprint::bubblebabble_of_blob(blob));
-        if (record.comment.empty()) {
-            object.add("comment", nullptr);
-        } else {
-            object.add("comment", record.comment);
-        }
-        if (record.authorized != nullptr) {
-            std::string options = "[";
-            for (const formats::KeyOption& option : record.authorized->options) {
-                if (options.size() > 1) options += ',';
-                JsonObject entry;
-                entry.add("name", option.name);
-                if (option.value) entry.add("value", *option.value);
-                options += entry.str();
-            }
-            options += ']';
-            object.add_raw("options", options);
-        }
-        if (record.known_hosts != nullptr) {
-            object.add("hosts", record.known_hosts->hosts).add("hashed", record.known_hosts->hashed);
-            const std::string_view marker = formats::marker_text(record.known_hosts->marker);
-            if (marker.empty()) {
-                object.add("marker", nullptr);
-            } else {
-                object.add("marker", marker.substr(1));
-            }
-        }
-        if (m_options.randomart)
-            object.add("randomart", fingerprint::randomart(digest, type, bits, fingerprint::hash_label(m_hash)));
-        m_out += object.str();
-        m_out += '\n';
-    } else {
-        const std::string shown = m_options.bubblebabble ? fingerprint::bubblebabble_of_blob(blob)
-                                                         : fingerprint::format_fingerprint(m_hash, digest);
-        fmt::format_to(std::back_inserter(m_out), "{} {} ", bits, shown);
-        // ssh-keygen takes the text after the key as the comment unless it starts with '#'.
-        const bool has_comment = !record.comment.empty() && record.comment.front() != '#';
-        if (has_comment) {
-            m_escaper.append(m_out, record.comment);
-        } else if (!record.shown_without_comment.empty()) {
-            m_escaper.append(m_out, record.shown_without_comment);
-        } else {
-            m_out += "no comment";
-        }
-        fmt::format_to(std::back_inserter(m_out), " ({})\n", type);
-        if (m_options.randomart) {
-            m_out += fingerprint::randomart(digest, type, bits, fingerprint::hash_label(m_hash));
-            m_out += '\n';
-        }
+// Reads lines into the batch until it is full; false when the input had no more lines.
+bool Listing::fill(formats::LineReader& reader, Batch& batch) {
+    while (batch.lines.size() < batch_lines && batch.bytes.size() < batch_bytes) {
+        const auto line = reader.next();
+        if (!line) return false;
+        batch.lines.push_back(Batch::Line{batch.bytes.size(), line->raw.size(), line->number, line->overlong_length});
+        batch.bytes.append(line->raw);
     }
+    return true;
+}
+
+// Prints a listed batch: its output with each problem on stderr at its place, so that stdout and stderr stay in
+// order when both go to one terminal.
+void Listing::print(Batch& batch) {
+    if (batch.failure) std::rethrow_exception(batch.failure);
+    std::size_t printed = 0;
+    for (const Batch::Problem& problem : batch.problems) {
+        m_out.append(batch.out, printed, problem.at - printed);
+        printed = problem.at;
+        flush_out();
+        m_ctx.out.flush();
+        m_ctx.err << problem.message;
+    }
+    m_out.append(batch.out, printed);
     if (m_out.size() >= output_flush_bytes) flush_out();
-}
-
-void Listing::list_authorized(const formats::AuthorizedKeysLine& line, std::size_t number, const std::string& label) {
-    switch (line.kind) {
-    case formats::AuthorizedKeysLine::Kind::blank:
-    case formats::AuthorizedKeysLine::Kind::comment: return;
-    case formats::AuthorizedKeysLine::Kind::invalid: line_problem(*line.problem, number, label); return;
-    case formats::AuthorizedKeysLine::Kind::key: break;
-    }
-    emit(KeyRecord{*line.key, number, line.comment, line.options_text, &line, nullptr}, label);
-}
-
-void Listing::list_known_hosts(const formats::KnownHostsLine& line, std::size_t number, const std::string& label) {
-    switch (line.kind) {
-    case formats::KnownHostsLine::Kind::blank:
-    case formats::KnownHostsLine::Kind::comment: return;
-    case formats::KnownHostsLine::Kind::invalid: line_problem(*line.problem, number, label); return;
-    case formats::KnownHostsLine::Kind::key: break;
-    }
-    // ssh-keygen -l does not list marker lines (its parser takes the marker for the host field and then finds no
-    // key); we leave them out of the text too, so both tools print the same, and show them in JSON.
-    if (line.marker != formats::KnownHostsLine::Marker::none && !m_options.json) {
-        ++m_keys_in_input;
-        return;
-    }
-    emit(KeyRecord{*line.key, number, line.comment, line.hosts_text, nullptr, &line}, label);
-}
-
-void Listing::list_line(std::string_view raw, std::size_t number, const std::string& label) {
-    // Blank and comment lines cost nothing: no parsing, no allocation.
-    const std::size_t first = raw.find_first_not_of(" \t");
-    if (first == std::string_view::npos || raw[first] == '#' || raw[first] == '\n' || raw[first] == '\r') return;
-
-    // known_hosts markers and hashed hosts cannot start an authorized_keys line.
-    if (raw[first] == '@' || raw[first] == '|') {
-        list_known_hosts(formats::parse_known_hosts_line(raw), number, label);
-        return;
-    }
-    formats::AuthorizedKeysLine line = formats::parse_authorized_keys_line(raw);
-    // A leading field that is neither a key type nor anything like options is a known_hosts host list.
-    if (line.kind == formats::AuthorizedKeysLine::Kind::invalid && !line.options_text.empty() &&
-        !formats::looks_like_key_options(line.options_text)) {
-        list_known_hosts(formats::parse_known_hosts_line(raw), number, label);
-        return;
-    }
-    list_authorized(line, number, label);
+    m_keys_in_input += batch.keys;
+    m_problems_in_input += batch.bad_lines;
+    m_bad_lines += batch.bad_lines;
+    if (!m_first_kind) m_first_kind = batch.first_kind;
 }
 
 void Listing::list_lines(std::istream& in, const std::string& label) {
     formats::LineReader reader{in};
-    while (const auto text = reader.next()) {
-        if (text->overlong_length != 0) {
-            line_problem(Error{Errc::corrupt, fmt::format("line is longer than {} bytes", formats::max_key_list_line)},
-                         text->number, label);
-            continue;
+    auto first = std::make_unique<Batch>();
+    bool more = fill(reader, *first);
+    // Small inputs (a .pub file, a short authorized_keys) are listed here: threads would cost more than they save.
+    const std::size_t workers = std::min<std::size_t>(std::thread::hardware_concurrency(), max_worker_threads);
+    if (!more || workers < 2) {
+        LineLister lister{m_options, m_hash, label};
+        for (;;) {
+            lister.list(*first);
+            print(*first);
+            if (!more) return;
+            first->clear();
+            more = fill(reader, *first);
         }
-        list_line(text->raw, text->number, label);
+    }
+    BatchPipeline pipeline{m_options, m_hash, label, workers};
+    pipeline.submit(std::move(first));
+    while (more || !pipeline.empty()) {
+        while (more && !pipeline.full()) {
+            std::unique_ptr<Batch> batch = pipeline.fresh();
+            more = fill(reader, *batch);
+            if (batch->lines.empty()) break;
+            pipeline.submit(std::move(batch));
+        }
+        if (pipeline.empty()) break;
+        std::unique_ptr<Batch> done = pipeline.take_oldest();
+        print(*done);
+        pipeline.recycle(std::move(done));
     }
 }
 
@@ -463,7 +707,8 @@ void Listing::list_key_file(std::string_view text, const std::string& label, con
     const std::string_view comment = (beside && !beside->comment.empty())
                                          ? std::string_view{beside->comment}
                                          : (found ? std::string_view{found->comment} : std::string_view{});
-    emit(KeyRecord{key, std::nullopt, comment, {}, nullptr, nullptr}, label);
+    ++m_keys_in_input;
+    m_printer.key(KeyRecord{key, std::nullopt, comment, {}, nullptr, nullptr}, label, m_out);
 }
 
 void Listing::list_input(const std::string& input) {

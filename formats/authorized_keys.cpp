@@ -463,7 +463,10 @@ bool looks_like_key_options(std::string_view field) noexcept {
 
 // ---- Key lines -------------------------------------------------------------------------------------------------
 
-KeyAndComment parse_key_and_comment(std::string_view text) {
+namespace {
+
+// The key of "type base64 [comment]" and, in `comment`, a view of the comment inside `text`.
+keys::PublicKey parse_key_part(std::string_view text, std::string_view& comment) {
     const std::size_t type_length = token_length(text);
     const std::string_view after_type = skip_blanks(text.substr(type_length));
     const std::size_t base64_length = token_length(after_type);
@@ -473,12 +476,32 @@ KeyAndComment parse_key_and_comment(std::string_view text) {
     // Only "type base64" goes to the public-line parser, so a long comment is not held against the key.
     const std::size_t key_end = static_cast<std::size_t>(after_type.data() - text.data()) + base64_length;
     PublicKeyLine parsed = parse_public_line(text.substr(0, key_end));
-    return KeyAndComment{std::move(parsed.key), std::string{skip_blanks(text.substr(key_end))}};
+    comment = skip_blanks(text.substr(key_end));
+    return std::move(parsed.key);
+}
+
+} // namespace
+
+KeyAndComment parse_key_and_comment(std::string_view text) {
+    std::string_view comment;
+    keys::PublicKey key = parse_key_part(text, comment);
+    return KeyAndComment{std::move(key), std::string{comment}};
 }
 
 AuthorizedKeysLine parse_authorized_keys_line(std::string_view raw) {
     AuthorizedKeysLine line;
-    line.raw = raw;
+    parse_authorized_keys_line(raw, line);
+    return line;
+}
+
+void parse_authorized_keys_line(std::string_view raw, AuthorizedKeysLine& line) {
+    line.raw.assign(raw);
+    line.kind = AuthorizedKeysLine::Kind::blank;
+    line.options_text.clear();
+    line.options.clear();
+    line.key.reset();
+    line.comment.clear();
+    line.problem.reset();
     const std::string_view content = without_line_ending(raw);
     const auto invalid = [&](Error problem) {
         line.kind = AuthorizedKeysLine::Kind::invalid;
@@ -486,13 +509,13 @@ AuthorizedKeysLine parse_authorized_keys_line(std::string_view raw) {
     };
     if (auto problem = line_bytes_problem(content)) {
         invalid(std::move(*problem));
-        return line;
+        return;
     }
     const std::string_view rest = skip_blanks(content);
-    if (rest.empty()) return line;
+    if (rest.empty()) return;
     if (rest.front() == '#') {
         line.kind = AuthorizedKeysLine::Kind::comment;
-        return line;
+        return;
     }
 
     std::string_view key_part = rest;
@@ -504,9 +527,9 @@ AuthorizedKeysLine parse_authorized_keys_line(std::string_view raw) {
             options_length = key_options_length(rest);
         } catch (Error& error) {
             invalid(std::move(error));
-            return line;
+            return;
         }
-        line.options_text = rest.substr(0, options_length);
+        line.options_text.assign(rest.substr(0, options_length));
         key_part = skip_blanks(rest.substr(options_length));
         const std::string_view second = key_part.substr(0, token_length(key_part));
         if (!keys::algorithm_from_wire_name(second) && !looks_like_key_options(line.options_text)) {
@@ -514,11 +537,11 @@ AuthorizedKeysLine parse_authorized_keys_line(std::string_view raw) {
             invalid(key_part.empty()
                         ? Error{Errc::corrupt, fmt::format("not a key line: \"{}\"", excerpt(rest))}
                         : Error{Errc::unsupported, fmt::format("unknown key type \"{}\"", excerpt(first))});
-            return line;
+            return;
         }
         if (key_part.empty()) {
             invalid(Error{Errc::corrupt, "key options but no key after them"});
-            return line;
+            return;
         }
         try {
             line.options = parse_key_options(line.options_text);
@@ -527,14 +550,13 @@ AuthorizedKeysLine parse_authorized_keys_line(std::string_view raw) {
         }
     }
     try {
-        KeyAndComment parsed = parse_key_and_comment(key_part);
-        line.key = std::move(parsed.key);
-        line.comment = std::move(parsed.comment);
+        std::string_view comment;
+        line.key.emplace(parse_key_part(key_part, comment));
+        line.comment.assign(comment);
     } catch (Error& error) {
         invalid(std::move(error));
     }
     if (!line.problem) line.kind = AuthorizedKeysLine::Kind::key;
-    return line;
 }
 
 std::string format_authorized_keys_line(std::span<const KeyOption> options, const keys::PublicKey& key,

@@ -137,6 +137,9 @@ struct AuthorizedKeysLine {
 // Never throws for bad content: that is reported as Kind::invalid with `problem` (Errc::corrupt or
 // Errc::unsupported, no line number; the caller adds it).
 AuthorizedKeysLine parse_authorized_keys_line(std::string_view raw);
+// The same into an existing object, every field overwritten and its buffers reused: for loops over large files,
+// where a fresh object per line would allocate for each field.
+void parse_authorized_keys_line(std::string_view raw, AuthorizedKeysLine& line);
 
 // "options type base64 comment" (options and comment omitted when empty), without a line ending.
 std::string format_authorized_keys_line(std::span<const KeyOption> options, const keys::PublicKey& key,

@@ -69,18 +69,31 @@ std::string_view marker_text(KnownHostsLine::Marker marker) noexcept {
 
 KnownHostsLine parse_known_hosts_line(std::string_view raw) {
     KnownHostsLine line;
-    line.raw = raw;
+    parse_known_hosts_line(raw, line);
+    return line;
+}
+
+void parse_known_hosts_line(std::string_view raw, KnownHostsLine& line) {
+    line.raw.assign(raw);
+    line.kind = KnownHostsLine::Kind::blank;
+    line.marker = KnownHostsLine::Marker::none;
+    line.hosts_text.clear();
+    line.hosts.clear();
+    line.hashed = false;
+    line.key.reset();
+    line.comment.clear();
+    line.problem.reset();
     const std::string_view content = without_line_ending(raw);
     if (auto problem = line_bytes_problem(content)) {
         line.kind = KnownHostsLine::Kind::invalid;
         line.problem = std::move(*problem);
-        return line;
+        return;
     }
     std::string_view rest = skip_blanks(content);
-    if (rest.empty()) return line;
+    if (rest.empty()) return;
     if (rest.front() == '#') {
         line.kind = KnownHostsLine::Kind::comment;
-        return line;
+        return;
     }
     try {
         if (rest.front() == '@') {
@@ -95,7 +108,7 @@ KnownHostsLine parse_known_hosts_line(std::string_view raw) {
         }
         const std::string_view hosts = take_field(rest);
         if (hosts.empty() || rest.empty()) throw Error{Errc::corrupt, "no key after the host names"};
-        line.hosts_text = hosts;
+        line.hosts_text.assign(hosts);
         if (hosts.starts_with(hashed_host_magic)) {
             check_hashed_host(hosts);
             line.hashed = true;
@@ -111,7 +124,6 @@ KnownHostsLine parse_known_hosts_line(std::string_view raw) {
         line.kind = KnownHostsLine::Kind::invalid;
         line.problem = std::move(error);
     }
-    return line;
 }
 
 } // namespace sshkit::formats

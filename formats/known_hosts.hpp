@@ -40,5 +40,7 @@ std::string_view marker_text(KnownHostsLine::Marker marker) noexcept;
 // A hashed host must be "|1|" with a 20-byte salt and a 20-byte hash in base64; an unknown "@" marker or a
 // missing or bad key make the line invalid, as ssh would skip it. Patterns themselves are not judged.
 KnownHostsLine parse_known_hosts_line(std::string_view raw);
+// The same into an existing object, every field overwritten and its buffers reused (for loops over large files).
+void parse_known_hosts_line(std::string_view raw, KnownHostsLine& line);
 
 } // namespace sshkit::formats

@@ -1,22 +1,19 @@
 // formats/authorized_keys: the streaming LineReader, parse_authorized_keys_line and the key-options grammar.
-// The input is a whole file read through a LineReader with a small cap (so overlong lines are exercised); each
-// line goes to parse_authorized_keys_line, which promises never to throw for bad content and to keep the line's
-// bytes. A key line must format back to a line that parses to the same key, options and comment. The whole input
-// also goes to the options functions as one field.
+// The input is a whole file read through a LineReader with a small cap (fuzz/line_list.hpp); each line goes to
+// parse_authorized_keys_line, which promises never to throw for bad content and to keep the line's bytes. A key line
+// must format back to a line that parses to the same key, options and comment. The whole input also goes to the options
+// functions as one field.
 #include "formats/authorized_keys.hpp"
 #include "fuzz/harness.hpp"
+#include "fuzz/line_list.hpp"
 #include "keys/error.hpp"
 
-#include <sstream>
 #include <string>
 
 using sshkit::fuzz::require;
 namespace formats = sshkit::formats;
 
 namespace {
-
-// Small enough that the fuzzer makes overlong lines, large enough for an RSA-4096 key line.
-constexpr std::size_t fuzz_max_line = 2048;
 
 void check_line(std::string_view raw) {
     const formats::AuthorizedKeysLine line = formats::parse_authorized_keys_line(raw);
@@ -59,23 +56,7 @@ void check_options(std::string_view field) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text = sshkit::fuzz::as_text(data, size);
-    std::istringstream in{std::string(text)};
-    formats::LineReader reader{in, fuzz_max_line};
-    std::size_t seen = 0;
-    std::size_t expected_number = 1;
-    while (const auto line = reader.next()) {
-        require(line->number == expected_number++, "line numbers are not consecutive");
-        if (line->overlong_length != 0) {
-            require(line->raw.empty() && line->overlong_length > fuzz_max_line, "overlong line reported wrongly");
-            seen += line->overlong_length;
-            continue;
-        }
-        require(line->raw.size() <= fuzz_max_line, "a line longer than the cap");
-        require(text.substr(seen, line->raw.size()) == line->raw, "LineReader changed or skipped bytes");
-        seen += line->raw.size();
-        check_line(line->raw);
-    }
-    require(seen == size, "LineReader lost bytes");
+    sshkit::fuzz::for_each_line(text, check_line);
     check_options(text);
     return 0;
 }

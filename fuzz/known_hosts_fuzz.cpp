@@ -1,18 +1,14 @@
-// formats/known_hosts: parse_known_hosts_line on every line of a file read through LineReader. It promises never
-// to throw for bad content, to keep the line's bytes, and to set `problem` exactly for invalid lines.
+// formats/known_hosts: parse_known_hosts_line on every line of a file read through LineReader (fuzz/line_list.hpp). It
+// promises never to throw for bad content, to keep the line's bytes, and to set `problem` exactly for invalid lines.
 #include "formats/known_hosts.hpp"
 #include "fuzz/harness.hpp"
+#include "fuzz/line_list.hpp"
 #include "keys/error.hpp"
-
-#include <sstream>
-#include <string>
 
 using sshkit::fuzz::require;
 namespace formats = sshkit::formats;
 
 namespace {
-
-constexpr std::size_t fuzz_max_line = 2048;
 
 void check_line(std::string_view raw) {
     const formats::KnownHostsLine line = formats::parse_known_hosts_line(raw);
@@ -29,11 +25,6 @@ void check_line(std::string_view raw) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const std::string_view text = sshkit::fuzz::as_text(data, size);
-    std::istringstream in{std::string(text)};
-    formats::LineReader reader{in, fuzz_max_line};
-    while (const auto line = reader.next()) {
-        if (line->overlong_length == 0) check_line(line->raw);
-    }
+    sshkit::fuzz::for_each_line(sshkit::fuzz::as_text(data, size), check_line);
     return 0;
 }
