@@ -110,8 +110,7 @@ TEST_CASE("decode_armor: missing END line throws corrupt") {
     const std::string text = armored();
     const std::string without_end = text.substr(0, text.find("-----END"));
     CHECK(kind_of([&] { decode_armor(without_end, label); }) == Errc::corrupt);
-    CHECK(kind_of([&] { decode_armor(replace_all(text, "-----END TEST", "-----END TSET"), label); }) ==
-          Errc::corrupt);
+    CHECK(kind_of([&] { decode_armor(replace_all(text, "-----END TEST", "-----END TSET"), label); }) == Errc::corrupt);
 }
 
 TEST_CASE("decode_armor: missing or different BEGIN line throws corrupt") {
@@ -170,7 +169,8 @@ TEST_CASE("starts_with_armor: BOM and leading whitespace allowed, nothing else")
 }
 
 TEST_CASE("without_bom: removes one leading BOM only") {
-    CHECK(without_bom("\xEF\xBB\xBF" "abc") == "abc");
+    CHECK(without_bom("\xEF\xBB\xBF"
+                      "abc") == "abc");
     CHECK(without_bom("abc") == "abc");
     CHECK(without_bom("\xEF\xBB") == "\xEF\xBB");
     CHECK(without_bom("\xEF\xBB\xBF\xEF\xBB\xBF") == "\xEF\xBB\xBF");

@@ -96,9 +96,7 @@ TEST_CASE("decode_private_key_file: a wrong or empty answer throws bad_passphras
 }
 
 TEST_CASE("decode_private_key_file: a provider's error passes through") {
-    const PassphraseProvider refusing = []() -> Passphrase {
-        throw Error{Errc::no_passphrase, "no terminal"};
-    };
+    const PassphraseProvider refusing = []() -> Passphrase { throw Error{Errc::no_passphrase, "no terminal"}; };
     CHECK(kind_of([&] { decode_private_key_file(write_key("enc", test_passphrase), refusing); }) ==
           Errc::no_passphrase);
 }
@@ -122,7 +120,8 @@ TEST_CASE("decode_private_key_file: a public key line or garbage throws corrupt"
 
 TEST_CASE("public_key_of_file: a public key line, with its comment") {
     const std::string public_line = format_public_line(sample_key().public_key(), "the comment");
-    for (const std::string& variant : {public_line, public_line + "\n", public_line + "\r\n", "\xEF\xBB\xBF" + public_line}) {
+    for (const std::string& variant :
+         {public_line, public_line + "\n", public_line + "\r\n", "\xEF\xBB\xBF" + public_line}) {
         const auto found = public_key_of_file(variant);
         REQUIRE(found.has_value());
         CHECK(found->key == sample_key().public_key());

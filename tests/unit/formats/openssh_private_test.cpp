@@ -148,10 +148,10 @@ struct RawFile {
 std::size_t rounds_offset(const Bytes& binary) {
     keys::WireReader reader{binary};
     reader.read_bytes(magic.size());
-    reader.read_string();        // cipher
-    reader.read_string();        // kdf name
-    reader.read_u32();           // kdf options length
-    reader.read_string();        // salt
+    reader.read_string(); // cipher
+    reader.read_string(); // kdf name
+    reader.read_u32();    // kdf options length
+    reader.read_string(); // salt
     return reader.offset();
 }
 
@@ -508,8 +508,8 @@ TEST_CASE("interop: ssh-keygen -y reads what we write, every type and cipher") {
             const std::string comment = fmt::format("sshkit {} {}", samples[i].name, cipher.name);
             const auto path = dir / fmt::format("id_{}_{}", samples[i].name, cipher.name);
             write_private_file(path, write_key(key, comment, passphrase, cipher, 2));
-            const CommandResult result = run_shell(fmt::format("ssh-keygen -y -P {} -f {} 2>/dev/null",
-                                                               quote(passphrase), quote(path.string())));
+            const CommandResult result = run_shell(
+                fmt::format("ssh-keygen -y -P {} -f {} 2>/dev/null", quote(passphrase), quote(path.string())));
             CHECK(result.status == 0);
             CHECK(chomp(result.output) == format_public_line(key.public_key(), comment));
         }
@@ -525,7 +525,8 @@ TEST_CASE("interop: we read what ssh-keygen writes, every type and cipher") {
         const char* type;
         int bits;
     };
-    const Made made[] = {{"rsa", 1024}, {"dsa", 1024}, {"ecdsa", 256}, {"ecdsa", 384}, {"ecdsa", 521}, {"ed25519", 256}};
+    const Made made[] = {{"rsa", 1024},  {"dsa", 1024},  {"ecdsa", 256},
+                         {"ecdsa", 384}, {"ecdsa", 521}, {"ed25519", 256}};
     test::TempDir dir;
     for (const Made& m : made) {
         const std::string name = fmt::format("{}_{}", m.type, m.bits);
@@ -551,10 +552,9 @@ TEST_CASE("interop: we read what ssh-keygen writes, every type and cipher") {
                 if (round_count == 0) continue;
                 const auto path = dir / fmt::format("id_{}_{}_{}", name, cipher.name, round_count);
                 std::filesystem::copy_file(base, path);
-                const CommandResult reencrypted =
-                    run_shell(fmt::format("ssh-keygen -q -p -P '' -N {} -Z {} -a {} -f {} </dev/null >/dev/null 2>&1",
-                                          quote(test_passphrase), quote(cipher.name), round_count,
-                                          quote(path.string())));
+                const CommandResult reencrypted = run_shell(
+                    fmt::format("ssh-keygen -q -p -P '' -N {} -Z {} -a {} -f {} </dev/null >/dev/null 2>&1",
+                                quote(test_passphrase), quote(cipher.name), round_count, quote(path.string())));
                 REQUIRE(reencrypted.status == 0);
                 const std::string text = test::read_file_text(path);
                 const OpensshPrivateEnvelope envelope = decode_openssh_envelope(text);
@@ -563,8 +563,7 @@ TEST_CASE("interop: we read what ssh-keygen writes, every type and cipher") {
                 const DecodedPrivateKey decoded = decrypt_openssh_private(envelope, Passphrase{test_passphrase});
                 CHECK(format_public_line(decoded.key.public_key(), decoded.comment) == expected);
                 CHECK(private_bytes(decoded.key) == private_bytes(plain.key));
-                CHECK(kind_of([&] { decrypt_openssh_private(envelope, Passphrase{"wrong"}); }) ==
-                      Errc::bad_passphrase);
+                CHECK(kind_of([&] { decrypt_openssh_private(envelope, Passphrase{"wrong"}); }) == Errc::bad_passphrase);
             }
         }
     }

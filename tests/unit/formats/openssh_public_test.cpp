@@ -100,8 +100,7 @@ TEST_CASE("parse_public_line: malformed lines throw corrupt") {
     CHECK(kind_of([&] { parse_public_line("ssh-ed25519"); }) == Errc::corrupt);
     CHECK(kind_of([&] { parse_public_line("ssh-ed25519 \n"); }) == Errc::corrupt);
     CHECK(kind_of([&] { parse_public_line("ssh-ed25519 !!!notbase64"); }) == Errc::corrupt);
-    CHECK(kind_of([&] { parse_public_line("ssh-ed25519 " + base64.substr(0, base64.size() - 8)); }) ==
-          Errc::corrupt);
+    CHECK(kind_of([&] { parse_public_line("ssh-ed25519 " + base64.substr(0, base64.size() - 8)); }) == Errc::corrupt);
     CHECK(kind_of([&] { parse_public_line(std::string("ssh-ed25519 ") + base64 + std::string("\0x", 2)); }) ==
           Errc::corrupt);
 }

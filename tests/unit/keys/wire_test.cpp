@@ -357,8 +357,7 @@ TEST_CASE("PublicKey::decode: a hostile length in any field throws before alloca
             hostile[at + 3] = 0xf0;
             try {
                 PublicKey::decode(hostile);
-            } catch (const Error&) {
-            }
+            } catch (const Error&) {}
         }
         Bytes hostile = blob;
         hostile[0] = 0xff;
