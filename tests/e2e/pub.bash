@@ -185,6 +185,13 @@ for source_key in "$T/theirs_ed25519_256" "$T/theirs_rsa_2048.aes256-gcm@openssh
     done
 done
 
+# A key read from a pipe (process substitution), which ssh-keygen 9.2 cannot do for encrypted keys.
+key=$T/theirs_ed25519_256.aes256-ctr
+want_from_ssh_keygen -P "$PASS" -f "$key"
+run_sshkit pub -f <(cat "$key") -P "$PASS"
+expect_exit 0 "a key read from a pipe: exit 0"
+expect_same_bytes "$out_file" "$T/want" "a key read from a pipe: same bytes as ssh-keygen -y on the file"
+
 # --- JSON --------------------------------------------------------------------------------------------------------
 
 key=$T/theirs_ecdsa_384.aes256-ctr
