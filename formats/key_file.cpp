@@ -62,12 +62,12 @@ DecodedPrivateKey decode_private_key_file(std::string_view text, const Passphras
     }
     case KeyFileFormat::pkcs8_private: {
         const Passphrase given = is_pkcs8_encrypted(text) ? passphrase() : Passphrase{};
-        return DecodedPrivateKey{decode_pkcs8_private(text, given), {}};
+        return DecodedPrivateKey{decode_pkcs8_private(text, given, options.max_pbkdf2_iterations), {}};
     }
     case KeyFileFormat::ppk: {
         const PpkEnvelope envelope = decode_ppk_envelope(text);
         const Passphrase given = envelope.encrypted ? passphrase() : Passphrase{};
-        return decrypt_ppk(envelope, given);
+        return decrypt_ppk(envelope, given, options.max_argon2_work);
     }
     case KeyFileFormat::openssh_public:
     case KeyFileFormat::pkcs1_public:

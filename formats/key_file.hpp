@@ -2,6 +2,8 @@
 // The one door cli/ uses to read key files: detect the format from the content, then dispatch.
 #include "formats/openssh_private.hpp"
 #include "formats/openssh_public.hpp"
+#include "formats/pkcs8.hpp"
+#include "formats/ppk.hpp"
 #include "keys/secret.hpp"
 
 #include <cstdint>
@@ -31,8 +33,11 @@ std::optional<KeyFileFormat> detect_key_file(std::string_view text) noexcept;
 // Asked for a passphrase only when the file turns out to be encrypted.
 using PassphraseProvider = std::function<Passphrase()>;
 
+// The KDF cost a file may ask for; above it decoding throws Errc::unsupported before any work is done.
 struct PrivateKeyFileOptions {
-    std::uint32_t max_kdf_rounds = max_kdf_rounds_default;
+    std::uint32_t max_kdf_rounds = max_kdf_rounds_default;         // openssh-key-v1 bcrypt rounds
+    std::uint64_t max_argon2_work = ppk_max_argon2_work_default;   // PPK v3: MiB x passes
+    std::uint64_t max_pbkdf2_iterations = pkcs8_max_iterations;    // PKCS#8 PBES2
 };
 
 // A private key file of any supported format. Throws Errc::corrupt / unsupported for text that is not one,

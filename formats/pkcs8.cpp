@@ -61,7 +61,7 @@ keys::Curve curve_of_key(const Botan::EC_PublicKey& key) {
 
 // PBES2 parameters, checked before Botan decrypts: after this, a failed decryption can only be a wrong
 // passphrase (or a damaged ciphertext), and a hostile iteration count is refused before any work is done.
-void check_pbes2_parameters(const Botan::AlgorithmIdentifier& scheme) {
+void check_pbes2_parameters(const Botan::AlgorithmIdentifier& scheme, std::uint64_t max_iterations) {
     if (scheme.get_oid() != pbes2_oid) {
         throw Error{Errc::unsupported, fmt::format("unsupported PKCS#8 encryption {} (only PBES2 is read)",
                                                    name_of_oid(scheme.get_oid()))};
@@ -81,9 +81,13 @@ void check_pbes2_parameters(const Botan::AlgorithmIdentifier& scheme) {
         Botan::BER_Decoder kdf_params = kdf_decoder.start_cons(Botan::SEQUENCE);
         kdf_params.decode(salt, Botan::OCTET_STRING).decode(cost);
         if (kdf.get_oid() == pbkdf2_oid) {
-            if (cost < 1 || cost > pkcs8_max_iterations) {
+            if (cost < 1) throw Error{Errc::corrupt, "PBKDF2 iteration count is 0"};
+            if (cost > max_iterations) {
                 throw Error{Errc::unsupported,
-                            fmt::format("PBKDF2 iteration count outside 1..{}", pkcs8_max_iterations)};
+                            fmt::format("PBKDF2 iteration count {} exceeds the limit of {}",
+                                        cost.to_dec_string(),
+                                        max_iterations),
+                            "raise the limit with --max-pbkdf2-iterations"};
             }
             // keyLength is optional; the PRF defaults to HMAC-SHA1. Botan checks the PRF too, but there an unknown
             // one would look like a wrong passphrase.
@@ -119,7 +123,8 @@ void check_pbes2_parameters(const Botan::AlgorithmIdentifier& scheme) {
     }
 }
 
-keys::PrivateKey decode_encrypted_pkcs8(const Botan::secure_vector<std::uint8_t>& der, const Passphrase& passphrase) {
+keys::PrivateKey decode_encrypted_pkcs8(const Botan::secure_vector<std::uint8_t>& der, const Passphrase& passphrase,
+                                       std::uint64_t max_iterations) {
     Botan::AlgorithmIdentifier scheme;
     try {
         std::vector<std::uint8_t> ciphertext;
@@ -132,7 +137,7 @@ keys::PrivateKey decode_encrypted_pkcs8(const Botan::secure_vector<std::uint8_t>
     } catch (const Botan::Exception&) {
         throw Error{Errc::corrupt, "malformed PKCS#8 EncryptedPrivateKeyInfo"};
     }
-    check_pbes2_parameters(scheme);
+    check_pbes2_parameters(scheme, max_iterations);
     std::unique_ptr<Botan::Private_Key> key;
     try {
         Botan::DataSource_Memory source{der};
@@ -293,8 +298,10 @@ bool is_pkcs8_private(std::string_view text) noexcept {
 
 bool is_pkcs8_encrypted(std::string_view text) noexcept { return starts_with_armor(text, pkcs8_encrypted_label); }
 
-keys::PrivateKey decode_pkcs8_private(std::string_view text, const Passphrase& passphrase) {
-    if (is_pkcs8_encrypted(text)) return decode_encrypted_pkcs8(decode_armor(text, pkcs8_encrypted_label), passphrase);
+keys::PrivateKey decode_pkcs8_private(std::string_view text, const Passphrase& passphrase, std::uint64_t max_iterations) {
+    if (is_pkcs8_encrypted(text)) {
+        return decode_encrypted_pkcs8(decode_armor(text, pkcs8_encrypted_label), passphrase, max_iterations);
+    }
     return decode_plain_pkcs8(decode_armor(text, pkcs8_private_label));
 }
 

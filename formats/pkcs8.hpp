@@ -24,9 +24,10 @@ inline constexpr std::string_view spki_label = "PUBLIC KEY";
 // PBKDF2-HMAC-SHA256 iterations for keys we encrypt: OpenSSL 3 still defaults to 2048, which is cheap to guess
 // against; 100000 costs about a tenth of a second once per load and every PKCS#8 reader accepts it.
 inline constexpr std::size_t pkcs8_write_iterations = 100000;
-// Reading stops above this many PBKDF2 iterations (or the scrypt equivalent in memory): a hostile file must not
-// hold us for minutes.
+// Reading stops above this many PBKDF2 iterations unless the caller raises the limit (--max-pbkdf2-iterations):
+// a hostile file must not hold us for minutes. 10^7 HMAC-SHA256 iterations take about 4 s; OpenSSL writes 2048.
 inline constexpr std::uint64_t pkcs8_max_iterations = 10'000'000;
+// scrypt's memory (N * r * 128 bytes) is capped here, with no flag: no tool writes more than a few MiB.
 inline constexpr std::uint64_t pkcs8_max_scrypt_bytes = 1ull << 30;
 
 // True for either PKCS#8 label (after an optional BOM and leading blank lines).
@@ -37,7 +38,9 @@ bool is_pkcs8_encrypted(std::string_view text) noexcept;
 // The key of a PKCS#8 file; the passphrase is used only for an encrypted one. Throws Errc::corrupt for malformed
 // input, Errc::unsupported for an algorithm, KDF or cipher we do not read (or too many KDF iterations), and
 // Errc::bad_passphrase when decryption fails (a wrong passphrase cannot be told from a damaged ciphertext).
-keys::PrivateKey decode_pkcs8_private(std::string_view text, const Passphrase& passphrase);
+// PBKDF2 iteration counts above max_iterations throw Errc::unsupported with a hint naming --max-pbkdf2-iterations.
+keys::PrivateKey decode_pkcs8_private(std::string_view text, const Passphrase& passphrase,
+                                      std::uint64_t max_iterations = pkcs8_max_iterations);
 
 // "-----BEGIN PRIVATE KEY-----" (empty passphrase) or "-----BEGIN ENCRYPTED PRIVATE KEY-----" with PBES2,
 // PBKDF2-HMAC-SHA256 and AES-256-CBC; 64-column base64. A passphrase shorter than pem_min_passphrase:

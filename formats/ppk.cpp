@@ -363,9 +363,20 @@ PpkEnvelope decode_ppk_envelope(std::string_view text) {
                        std::move(mac)};
 }
 
-DecodedPrivateKey decrypt_ppk(const PpkEnvelope& envelope, const Passphrase& passphrase) {
+DecodedPrivateKey decrypt_ppk(const PpkEnvelope& envelope, const Passphrase& passphrase,
+                              std::uint64_t max_argon2_work) {
     if (envelope.encrypted && passphrase.empty()) {
         throw Error{Errc::bad_passphrase, "the key is encrypted and the passphrase is empty"};
+    }
+    if (envelope.version == 3 && envelope.encrypted) {
+        // Both factors are capped (ppk_max_memory_kib, ppk_max_passes), so the product fits in 64 bits.
+        const std::uint64_t work_kib = std::uint64_t{envelope.kdf.memory_kib} * envelope.kdf.passes;
+        if (work_kib > max_argon2_work * 1024) {
+            throw Error{Errc::unsupported,
+                        fmt::format("Argon2 cost of {} KiB x {} passes exceeds the limit of {} MiB x passes",
+                                    envelope.kdf.memory_kib, envelope.kdf.passes, max_argon2_work),
+                        "raise the limit with --max-argon2-work"};
+        }
     }
     const PpkKeys keys = derive_keys(envelope.version, envelope.encrypted, envelope.kdf, passphrase);
     const Botan::secure_vector<std::uint8_t> private_blob =

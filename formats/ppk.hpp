@@ -33,6 +33,12 @@ struct PpkKdfParams {
 inline constexpr std::uint32_t ppk_max_memory_kib = 1024 * 1024;
 inline constexpr std::uint32_t ppk_max_passes = 1000;
 inline constexpr std::uint32_t ppk_max_parallelism = 64;
+// Argon2's time is memory x passes (Botan fills the lanes one after another), so each cap alone still allows 1 GiB
+// x 1000 passes: hours. decrypt_ppk refuses more work than this, in MiB x passes, unless the caller raises it
+// (--max-argon2-work). Botan 2.19 manages roughly 100-300 MiB x passes a second on a 2-core machine (8 MiB x 16
+// passes took 1.4 s under load), so 1024 (1 GiB x 1 pass, or 8 MiB x 128 passes) costs seconds; puttygen's
+// default, 8 MiB with passes tuned to 0.1 s of PuTTY's faster Argon2, is well inside.
+inline constexpr std::uint64_t ppk_max_argon2_work_default = 1024;
 
 // The file as read without a passphrase.
 struct PpkEnvelope {
@@ -57,7 +63,10 @@ PpkEnvelope decode_ppk_envelope(std::string_view text);
 // Derives the keys, checks the MAC, decrypts and decodes the private fields against the public blob.
 // A MAC that does not verify is Errc::bad_passphrase for an encrypted file and Errc::corrupt for a plain one
 // (there, no passphrase is involved: the file was altered). Keys whose halves disagree: Errc::corrupt.
-DecodedPrivateKey decrypt_ppk(const PpkEnvelope& envelope, const Passphrase& passphrase);
+// Argon2 work (memory in MiB x passes) above max_argon2_work throws Errc::unsupported with a hint naming
+// --max-argon2-work, before any work is done.
+DecodedPrivateKey decrypt_ppk(const PpkEnvelope& envelope, const Passphrase& passphrase,
+                              std::uint64_t max_argon2_work = ppk_max_argon2_work_default);
 
 struct PpkWriteOptions {
     int version = 3;    // 2 or 3

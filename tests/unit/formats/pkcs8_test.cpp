@@ -239,6 +239,33 @@ TEST_CASE("decode_pkcs8_private: PBES2 parameters are checked before decryption"
     }
 }
 
+TEST_CASE("decode_pkcs8_private: the PBKDF2 iteration limit names its flag and can be raised") {
+    const keys::PrivateKey key = fixture_key("id_ecdsa_p256");
+    auto rng = test::seeded_rng(7);
+    const std::string text = text_of(encode_pkcs8_private(key, Passphrase{"sshkit-test"}, rng));
+    try {
+        decode_pkcs8_private(text, Passphrase{"sshkit-test"}, pkcs8_write_iterations - 1);
+        FAIL("no sshkit::Error thrown");
+    } catch (const Error& e) {
+        CHECK(e.kind() == Errc::unsupported);
+        CHECK(std::string{e.detail()}.find("PBKDF2 iteration count 100000 exceeds the limit of 99999") !=
+              std::string::npos);
+        CHECK(std::string{e.hint()}.find("--max-pbkdf2-iterations") != std::string::npos);
+    }
+    CHECK(decode_pkcs8_private(text, Passphrase{"sshkit-test"}, pkcs8_write_iterations).public_key() ==
+          key.public_key());
+    PrivateKeyFileOptions options;
+    options.max_pbkdf2_iterations = 1000;
+    CHECK(kind_of([&] { decode_private_key_file(text, [] { return Passphrase{"sshkit-test"}; }, options); }) ==
+          Errc::unsupported);
+}
+
+TEST_CASE("decode_pkcs8_private: zero PBKDF2 iterations are corrupt") {
+    CHECK(kind_of([&] {
+              decode_pkcs8_private(encrypted_info(pbes2, pbkdf2, 0, aes256_cbc), Passphrase{"sshkit-test"});
+          }) == Errc::corrupt);
+}
+
 TEST_CASE("decode_pkcs8_private: truncated input is corrupt") {
     auto rng = test::seeded_rng(4);
     const std::string text = text_of(encode_pkcs8_private(fixture_key("id_rsa_1024"), Passphrase{}, rng));

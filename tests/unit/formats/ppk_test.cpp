@@ -158,6 +158,40 @@ TEST_CASE("decrypt_ppk: every Argon2 flavour") {
     }
 }
 
+TEST_CASE("decrypt_ppk: Argon2 work above the limit is refused before any work, with its flag named") {
+    const keys::PrivateKey key = fixture_key("id_ed25519");
+    // 64 KiB x 1 pass (options(3)): within a limit of 1 MiB x passes, above a limit of 0.
+    const std::string cheap = encode(key, "c", "sshkit-test", 3);
+    CHECK(decrypt_ppk(decode_ppk_envelope(cheap), Passphrase{"sshkit-test"}, 1).key.public_key() == key.public_key());
+    CHECK(kind_of([&] { decrypt_ppk(decode_ppk_envelope(cheap), Passphrase{"sshkit-test"}, 0); }) ==
+          Errc::unsupported);
+    // Each parameter at its own cap is accepted by the envelope, but 1 GiB x 1000 passes would take hours; the
+    // default limit refuses it at once (this test would time out otherwise).
+    std::string hostile = cheap;
+    const auto replace = [&](std::string_view from, std::string_view to) {
+        const auto at = hostile.find(from);
+        REQUIRE(at != std::string::npos);
+        hostile.replace(at, from.size(), to);
+    };
+    replace("Argon2-Memory: 64\n", "Argon2-Memory: 1048576\n");
+    replace("Argon2-Passes: 1\n", "Argon2-Passes: 1000\n");
+    const PpkEnvelope envelope = decode_ppk_envelope(hostile);
+    try {
+        decrypt_ppk(envelope, Passphrase{"sshkit-test"});
+        FAIL("no sshkit::Error thrown");
+    } catch (const Error& e) {
+        CHECK(e.kind() == Errc::unsupported);
+        CHECK(std::string{e.detail()} ==
+              "Argon2 cost of 1048576 KiB x 1000 passes exceeds the limit of 1024 MiB x passes");
+        CHECK(std::string{e.hint()} == "raise the limit with --max-argon2-work");
+    }
+    PrivateKeyFileOptions file_options;
+    CHECK(kind_of([&] { decode_private_key_file(hostile, [] { return Passphrase{"sshkit-test"}; }, file_options); }) ==
+          Errc::unsupported);
+    // The public half needs no KDF, so it is still readable.
+    CHECK(public_key_of_file(hostile)->key == key.public_key());
+}
+
 TEST_CASE("decrypt_ppk: wrong or empty passphrase throws bad_passphrase") {
     const keys::PrivateKey key = fixture_key("id_ecdsa_p256");
     for (const int version : {2, 3}) {
