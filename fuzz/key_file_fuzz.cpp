@@ -26,6 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         formats::PrivateKeyFileOptions options;
         options.max_kdf_rounds = sshkit::fuzz::fuzz_max_kdf_rounds;
+        options.max_argon2_work = 1; // MiB x passes: the seeds use 8 KiB x 1 pass
+        options.max_pbkdf2_iterations = 100000;
         const auto passphrase = [] { return sshkit::Passphrase{sshkit::fuzz::fixture_passphrase}; };
         const formats::DecodedPrivateKey decoded = formats::decode_private_key_file(text, passphrase, options);
         require(!public_refused, "public_key_of_file refuses a file whose private key decodes");

@@ -3,7 +3,8 @@
 
     fuzz/make-seeds.py OUT_DIR
 
-Writes OUT_DIR/<harness>/<name> for each harness in fuzz/ (stdlib only). Sources: tests/fixtures/{keys,bad} and
+Writes OUT_DIR/<harness>/<name> for each harness in fuzz/ (stdlib only); every key_file_fuzz seed in legacy PEM,
+PKCS#8/SPKI, RFC 4716 or PPK form also seeds that format's own harness. Sources: tests/fixtures/{keys,bad} and
 tests/unit/formats/data, nothing else (never ../shared/corpus). Where ssh-keygen and puttygen are present, copies
 of the fixtures are made in the other formats key_file reads (legacy PEM, PKCS#8, SPKI, PKCS#1, RFC 4716, PPK v2/v3)
 and encrypted keys are re-encrypted at 1 and 2 KDF rounds (PPK: Argon2 at its minimum cost), all with the
@@ -28,6 +29,14 @@ MAGIC = b"openssh-key-v1\0"
 # The passphrase the harnesses give (fuzz/harness.hpp); tests/unit/formats/data uses another one.
 PASSPHRASE = "sshkit-test"
 KNOWN_PASSPHRASES = ["sshkit-test", "secret"]
+# The dedicated harness of each key file format, by a marker near the start of the file (first match wins).
+FORMAT_HARNESSES = [
+    (b"-----BEGIN RSA PRIVATE KEY-----", "legacy_pem_fuzz"), (b"-----BEGIN DSA PRIVATE KEY-----", "legacy_pem_fuzz"),
+    (b"-----BEGIN EC PRIVATE KEY-----", "legacy_pem_fuzz"), (b"-----BEGIN RSA PUBLIC KEY-----", "legacy_pem_fuzz"),
+    (b"-----BEGIN ENCRYPTED PRIVATE KEY-----", "pkcs8_fuzz"), (b"-----BEGIN PRIVATE KEY-----", "pkcs8_fuzz"),
+    (b"-----BEGIN PUBLIC KEY-----", "pkcs8_fuzz"), (b"---- BEGIN SSH2 PUBLIC KEY ----", "rfc4716_fuzz"),
+    (b"PuTTY-User-Key-File-", "ppk_fuzz"),
+]
 # Wire-reader opcodes (fuzz/wire_reader_fuzz.cpp): string, name, mpint, prefixed, finish.
 OP_STRING, OP_NAME, OP_MPINT, OP_PREFIXED, OP_FINISH = 1, 2, 4, 7, 8
 
@@ -97,6 +106,12 @@ class Seeds:
         self.count = {}
 
     def add(self, harness, data, name):
+        if harness == "key_file_fuzz":
+            # A key file also seeds the harness of its own format, which fuzzes only that parser.
+            for marker, own in FORMAT_HARNESSES:
+                if marker in data[:200]:
+                    self.add(own, data, name)
+                    break
         directory = self.out / harness
         directory.mkdir(parents=True, exist_ok=True)
         # Name by content so the same bytes from two sources are one seed.
