@@ -46,6 +46,25 @@ std::string temp_name_for(std::string_view name) {
     return fmt::format(".{}{}{}", name.substr(0, max_name_in_temp), temp_marker, random_suffix());
 }
 
+// An O_TMPFILE temp can only be given a name through /proc/self/fd (linkat with AT_EMPTY_PATH needs
+// CAP_DAC_READ_SEARCH), so without /proc the named temp is used from the start.
+bool proc_fd_available() { return ::access("/proc/self/fd", X_OK) == 0; }
+
+// Links the open (possibly unnamed) file fd under `name` in dir_fd; fails with EEXIST if the name is taken.
+int link_open_file(int fd, int dir_fd, const std::string& name) {
+    const std::string proc = fmt::format("/proc/self/fd/{}", fd);
+    return ::linkat(AT_FDCWD, proc.c_str(), dir_fd, name.c_str(), AT_SYMLINK_FOLLOW);
+}
+
+// True when someone other than us and `file_owner` can create or rename files in the directory: it is group- or
+// world-writable (sticky or not: the sticky bit does not stop a user from planting a file), or owned by a third user.
+bool directory_open_to_others(int dir_fd, uid_t file_owner) {
+    struct stat dir {};
+    if (::fstat(dir_fd, &dir) != 0) return true;
+    if ((dir.st_mode & (S_IWGRP | S_IWOTH)) != 0) return true;
+    return dir.st_uid != ::geteuid() && dir.st_uid != file_owner;
+}
+
 bool same_directory(int a, int b) {
     struct stat info_a {};
     struct stat info_b {};
@@ -86,10 +105,25 @@ AtomicFile::AtomicFile(std::filesystem::path target, mode_t mode, Replace replac
                 throw Error{Errc::unsafe, "is not a regular file; not replacing it"}.at(where);
             final_mode = existing.st_mode & 0777;
             keep_owner = true;
+            if (existing.st_uid != ::geteuid() && directory_open_to_others(m_dir_fd, existing.st_uid)) {
+                // Someone else could have planted this file to be handed our new contents (a key made as root in
+                // /tmp would end up owned by them). Rewriting another user's file is for their own directory.
+                throw Error{Errc::unsafe,
+                            "belongs to another user and its directory is writable by others; not replacing it",
+                            "remove the file first, or write the key to a directory only you can write"}
+                    .at(where);
+            }
         } else if (errno != ENOENT) {
             throw system_error(errno).at(where);
         }
 
+        // An unnamed temp (O_TMPFILE) disappears by itself if we are killed before commit: a SIGKILL can then
+        // leave no temp behind except in the few system calls between naming it and the rename. Filesystems
+        // without O_TMPFILE (NFS, old overlayfs) get a named temp at once.
+        if (proc_fd_available()) {
+            m_fd = ::openat(m_dir_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, S_IRUSR | S_IWUSR);
+            m_anonymous = m_fd >= 0;
+        }
         for (int attempt = 0; m_fd < 0; ++attempt) {
             m_temp_name = temp_name_for(m_name);
             // Owner-only while it is being set up; the fchmod below gives the final mode before any write.
@@ -152,15 +186,51 @@ void AtomicFile::write(std::string_view text) {
 }
 
 void AtomicFile::commit() {
+    if (m_anonymous && m_replace == Replace::never) {
+        // The unnamed temp is linked straight under the target's name: link() fails with EEXIST atomically, as
+        // RENAME_NOREPLACE would, and no temp name ever exists.
+        ensure_open();
+        if (::fsync(m_fd) != 0) fail(errno, "cannot write temporary file");
+        if (link_open_file(m_fd, m_dir_fd, m_name) != 0) {
+            const int err = errno;
+            if (err == EEXIST) {
+                discard();
+                throw Error{Errc::exists, "already exists"}.at(m_target.string());
+            }
+            fail(err, "cannot move the new file into place");
+        }
+        ::close(std::exchange(m_fd, -1));
+        sync_directory();
+        return;
+    }
     flush_and_close();
     publish();
     sync_directory();
 }
 
 void AtomicFile::flush_and_close() {
+    flush();
+    name_and_close();
+}
+
+void AtomicFile::flush() {
     ensure_open();
     // Some filesystems (NFS, quota) only report a full disk here, so these results matter as much as write's.
     if (::fsync(m_fd) != 0) fail(errno, "cannot write temporary file");
+}
+
+void AtomicFile::name_and_close() {
+    ensure_open();
+    if (m_anonymous && m_temp_name.empty()) {
+        // Name the unnamed temp only now, just before the rename, so a kill leaves a temp behind only in between.
+        for (int attempt = 0;; ++attempt) {
+            m_temp_name = temp_name_for(m_name);
+            if (link_open_file(m_fd, m_dir_fd, m_temp_name) == 0) break;
+            const int err = errno;
+            m_temp_name.clear();
+            if (err != EEXIST || attempt >= 100) fail(err, "cannot name the temporary file");
+        }
+    }
     const int fd = std::exchange(m_fd, -1);
     if (::close(fd) != 0 && errno != EINTR) fail(errno, "cannot write temporary file");
 }
@@ -247,8 +317,12 @@ void commit_pair(AtomicFile& first, AtomicFile& second) {
     // Step 1: nothing has changed yet, so any failure only needs the temps removed.
     std::string backup;
     try {
-        first.flush_and_close();
-        second.flush_and_close();
+        // Both fsyncs (the slow part) before either temp gets a name, so the names exist only for the few
+        // system calls up to the renames.
+        first.flush();
+        second.flush();
+        first.name_and_close();
+        second.name_and_close();
         // Step 2. Under Replace::never there is nothing to back up; rolling back means unlinking our own file.
         if (first.m_replace == Replace::allowed) backup = first.link_backup_of_target();
         first.publish(); // step 3

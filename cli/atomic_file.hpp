@@ -3,10 +3,13 @@
 // complete new one, never a half-written one, and a failure at any step leaves the target as it was and no
 // temporary file behind.
 //
-// How: the new contents go to a temporary file ".<name>.sshkit-XXXXXX" in the target's own directory (so the
-// final rename stays within one filesystem), created with O_CREAT|O_EXCL|O_NOFOLLOW and given its final owner
-// and mode before the first byte is written; commit() fsyncs it, renames it over the target, and fsyncs the
-// directory so the rename itself survives a crash. Unlike ssh-keygen's open(O_TRUNC), a failed write (disk
+// How: the new contents go to a temporary file in the target's own directory (so the final rename stays within
+// one filesystem), given its final owner and mode before the first byte is written; commit() fsyncs it, renames
+// it over the target, and fsyncs the directory so the rename itself survives a crash. The temp is an unnamed
+// O_TMPFILE where the filesystem and /proc allow it: a process killed (even by SIGKILL) before commit leaves
+// nothing behind. commit() gives it the name ".<name>.sshkit-XXXXXX" just before the rename (Replace::allowed,
+// commit_pair) or links it straight under the target's name (Replace::never, which then fails atomically with
+// EEXIST); elsewhere that name is created at once with O_CREAT|O_EXCL|O_NOFOLLOW. Unlike ssh-keygen's open(O_TRUNC), a failed write (disk
 // full) never destroys the only copy of a key, and an existing loose-mode file cannot lend its mode to a
 // freshly created private key.
 #include "keys/error.hpp"
@@ -36,7 +39,10 @@ enum class Replace {
 //   for that if it cares. Ownership is restored with fchown: it succeeds as root; as a normal user only the
 //   group can differ (fchown to a group we are not in fails with EPERM, which is ignored, since the file is
 //   still ours); when the existing file belongs to another user and we cannot give the new one to that user,
-//   the constructor fails with Errc::io rather than silently changing who owns the file.
+//   the constructor fails with Errc::io rather than silently changing who owns the file. A file of another user
+//   is replaced only in a directory nobody else can write (not group- or world-writable, owned by us or by that
+//   user): elsewhere it may have been planted to receive our contents, and the constructor fails with
+//   Errc::unsafe. Files of our own are replaced in any directory.
 // - An existing target that is not a regular file is never replaced: a directory gives Errc::io "is a
 //   directory"; a symlink, FIFO or device gives Errc::unsafe. Symlinks are not followed on purpose: following
 //   one planted in a shared directory would let its owner pick which file we overwrite, and replacing it would
@@ -69,7 +75,9 @@ public:
 private:
     friend void commit_pair(AtomicFile& first, AtomicFile& second);
 
-    void flush_and_close();
+    void flush_and_close(); // flush() then name_and_close()
+    void flush();
+    void name_and_close();
     void publish();
     void sync_directory();
     std::string link_backup_of_target();
@@ -84,6 +92,7 @@ private:
     Replace m_replace;
     int m_dir_fd = -1; // all names are resolved relative to this, so a renamed parent cannot redirect us
     int m_fd = -1;
+    bool m_anonymous = false; // the temp is an O_TMPFILE with no name until flush_and_close/commit gives it one
     dev_t m_temp_dev = 0; // identity of the temp's inode, to recognise our own file when rolling back
     ino_t m_temp_ino = 0;
 };

@@ -12,6 +12,7 @@
 
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using sshkit::Errc;
@@ -136,6 +137,43 @@ TEST_CASE("AtomicFile: replacing keeps the existing file's owner") {
     CHECK(read_file_text(target) == "new\n");
 }
 
+TEST_CASE("AtomicFile: another user's file is replaced only in a directory nobody else can write") {
+    if (::geteuid() != 0) {
+        MESSAGE("skipped: giving a file to another user needs root");
+        return;
+    }
+    TempDir dir;
+    const auto sub = dir / "d";
+    fs::create_directory(sub);
+    const auto target = sub / "key";
+    const auto attempt = [&](uid_t dir_owner, mode_t dir_mode) {
+        write_file_bytes(target, "planted\n");
+        REQUIRE(::chown(target.c_str(), 1234, 1234) == 0);
+        REQUIRE(::chown(sub.c_str(), dir_owner, 0) == 0);
+        set_mode(sub, dir_mode);
+        try {
+            write_file_atomically(target, std::string_view{"secret\n"}, 0600, Replace::allowed);
+        } catch (const Error& e) {
+            CHECK(read_file_text(target) == "planted\n");
+            CHECK(entries(sub) == std::vector<std::string>{"key"});
+            return e.kind();
+        }
+        CHECK(read_file_text(target) == "secret\n");
+        CHECK(lstat_of(target).st_uid == 1234);
+        return Errc::io; // "no error" marker below
+    };
+    SUBCASE("world-writable, even sticky: refused") {
+        CHECK(attempt(0, 01777) == Errc::unsafe);
+        CHECK(attempt(0, 0777) == Errc::unsafe);
+    }
+    SUBCASE("group-writable: refused") { CHECK(attempt(0, 0770) == Errc::unsafe); }
+    SUBCASE("owned by a third user: refused") { CHECK(attempt(5555, 0755) == Errc::unsafe); }
+    SUBCASE("owned by us or by the file's owner, not writable by others: replaced, owner kept") {
+        CHECK(attempt(0, 0755) == Errc::io);
+        CHECK(attempt(1234, 0700) == Errc::io);
+    }
+}
+
 TEST_CASE("AtomicFile: Replace::never on an existing file throws exists and leaves it untouched") {
     TempDir dir;
     const auto target = dir / "id_ed25519";
@@ -226,14 +264,46 @@ TEST_CASE("AtomicFile::~AtomicFile: without commit the temp is removed and the t
     {
         AtomicFile file{target, 0600, Replace::allowed};
         file.write(std::string_view{"half of a new key"});
-        const auto during = entries(dir.path());
-        REQUIRE(during.size() == 2);
-        CHECK(during[0].starts_with(".key.sshkit-")); // the temp sits beside the target, hidden
-        CHECK(during[0].size() == std::string_view{".key.sshkit-XXXXXX"}.size());
-        CHECK(mode_of(dir / during[0]) == mode_of(target)); // already the mode it will have
+        // The temp is an unnamed O_TMPFILE here (tmpfs and ext4 have it): nothing but the target shows.
+        CHECK(entries(dir.path()) == std::vector<std::string>{"key"});
     }
     CHECK(read_file_text(target) == "old\n");
     CHECK(entries(dir.path()) == std::vector<std::string>{"key"});
+}
+
+TEST_CASE("AtomicFile: a process killed before commit leaves no temporary file") {
+    TempDir dir;
+    const auto target = dir / "key";
+    write_file_bytes(target, "old\n");
+    for (const Replace replace : {Replace::allowed, Replace::never}) {
+        const auto path = replace == Replace::allowed ? target : dir / "new";
+        const pid_t child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            // As SIGKILL would: no destructor, no cleanup.
+            AtomicFile* file = new AtomicFile{path, 0600, replace};
+            file->write(std::string_view{"half of a new key"});
+            ::_exit(0);
+        }
+        int status = 0;
+        REQUIRE(::waitpid(child, &status, 0) == child);
+        CHECK(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 0);
+    }
+    CHECK(read_file_text(target) == "old\n");
+    CHECK(entries(dir.path()) == std::vector<std::string>{"key"});
+}
+
+TEST_CASE("AtomicFile::commit: the new file has its final mode and content, under both Replace modes") {
+    TempDir dir;
+    write_file_atomically(dir / "new", std::string_view{"one\n"}, 0600, Replace::never);
+    CHECK(read_file_text(dir / "new") == "one\n");
+    CHECK(mode_of(dir / "new") == 0600);
+    CHECK_THROWS_AS(write_file_atomically(dir / "new", std::string_view{"two\n"}, 0600, Replace::never), Error);
+    write_file_atomically(dir / "new", std::string_view{"two\n"}, 0644, Replace::allowed);
+    CHECK(read_file_text(dir / "new") == "two\n");
+    CHECK(mode_of(dir / "new") == 0600); // the existing file's mode is kept
+    CHECK(entries(dir.path()) == std::vector<std::string>{"new"});
 }
 
 TEST_CASE("AtomicFile: an existing directory, symlink or FIFO is never replaced") {
