@@ -106,8 +106,7 @@ _sshkit() {
     esac
 
     if [[ $cur == -* ]]; then
-        # shellcheck disable=SC2086 # word splitting of the option lists is intended
-        mapfile -t COMPREPLY < <(compgen -W "$(echo $opts)" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
         return
     fi
     case $cmd in

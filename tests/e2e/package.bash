@@ -15,6 +15,7 @@ man_pages=()
 for page in "$SSHKIT_SOURCE_DIR"/man/*.1; do man_pages+=("${page##*/}"); done
 
 # --- the .deb -----------------------------------------------------------------------------------------------------
+# shellcheck disable=SC2016 # $1 and $2 are expanded by the inner bash
 run_command bash -c 'cd "$1" && cpack --config CPackConfig.cmake -G DEB -B "$2"' _ "$build_dir" "$T/pkg"
 expect_exit 0 "cpack -G DEB builds the package"
 debs=("$T"/pkg/*.deb)

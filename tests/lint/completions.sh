@@ -131,4 +131,5 @@ if ((failures > 0)); then
     echo "completions: $failures problem(s)" >&2
     exit 1
 fi
-echo "completions: ok (${#commands[@]} commands; checked: $(IFS=,; echo "${checked_shells[*]}" | sed 's/,/, /g'))"
+shells=$(printf '%s, ' "${checked_shells[@]}")
+echo "completions: ok (${#commands[@]} commands; checked: ${shells%, })"
