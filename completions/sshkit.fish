@@ -27,7 +27,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from gen' -s t -l type -x -a 'ed25
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -s b -l bits -x -a '256 384 521 1024 2048 3072 4096' -d 'Key size in bits'
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -s C -l comment -x -d 'Comment stored in the key'
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -s f -l file -r -F -d 'Private key file to write'
-complete -c sshkit -n '__fish_seen_subcommand_from gen' -s N -l new-passphrase -x -d 'New passphrase, \'\' for none (visible in ps)'
+complete -c sshkit -n '__fish_seen_subcommand_from gen' -s N -l new-passphrase -x -d "New passphrase, '' for none (visible in ps)"
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -l new-passphrase-file -r -F -d 'Read the new passphrase from this file'
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -l new-passphrase-env -x -a '(set -n -x)' -d 'Read the new passphrase from this environment variable'
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -s a -l rounds -x -d 'bcrypt-pbkdf rounds for an encrypted key'
@@ -52,7 +52,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from passwd' -s P -l passphrase -x
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -l passphrase-file -r -F -d 'Read the passphrase from this file'
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -l passphrase-env -x -a '(set -n -x)' -d 'Read the passphrase from this environment variable'
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -l max-kdf-rounds -x -d 'Refuse keys whose bcrypt KDF asks for more rounds than this'
-complete -c sshkit -n '__fish_seen_subcommand_from passwd' -s N -l new-passphrase -x -d 'New passphrase, \'\' for none (visible in ps)'
+complete -c sshkit -n '__fish_seen_subcommand_from passwd' -s N -l new-passphrase -x -d "New passphrase, '' for none (visible in ps)"
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -l new-passphrase-file -r -F -d 'Read the new passphrase from this file'
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -l new-passphrase-env -x -a '(set -n -x)' -d 'Read the new passphrase from this environment variable'
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -s a -l rounds -x -d 'KDF rounds for the new file'
@@ -67,7 +67,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from comment' -s P -l passphrase -
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -l passphrase-file -r -F -d 'Read the passphrase from this file'
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -l passphrase-env -x -a '(set -n -x)' -d 'Read the passphrase from this environment variable'
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -l max-kdf-rounds -x -d 'Refuse keys whose bcrypt KDF asks for more rounds than this'
-complete -c sshkit -n '__fish_seen_subcommand_from comment' -s C -l comment -x -d 'The new comment (\'\' removes it)'
+complete -c sshkit -n '__fish_seen_subcommand_from comment' -s C -l comment -x -d "The new comment ('' removes it)"
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -l json -d 'Print one JSON object'
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -s q -l quiet -d 'Print nothing on success'
 
@@ -82,7 +82,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from convert' -s P -l passphrase -
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -l passphrase-file -r -F -d 'Read the passphrase from this file'
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -l passphrase-env -x -a '(set -n -x)' -d 'Read the passphrase from this environment variable'
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -l max-kdf-rounds -x -d 'Refuse keys whose bcrypt KDF asks for more rounds than this'
-complete -c sshkit -n '__fish_seen_subcommand_from convert' -s N -l new-passphrase -x -d 'New passphrase, \'\' for none (visible in ps)'
+complete -c sshkit -n '__fish_seen_subcommand_from convert' -s N -l new-passphrase -x -d "New passphrase, '' for none (visible in ps)"
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -l new-passphrase-file -r -F -d 'Read the new passphrase from this file'
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -l new-passphrase-env -x -a '(set -n -x)' -d 'Read the new passphrase from this environment variable'
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -s a -l rounds -x -d 'bcrypt KDF rounds for an encrypted openssh output'
@@ -95,7 +95,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from fp' -s B -l bubblebabble -d '
 complete -c sshkit -n '__fish_seen_subcommand_from fp' -l json -d 'Print one JSON object per key or problem (JSON Lines)'
 complete -c sshkit -n '__fish_seen_subcommand_from fp' -s f -l file -r -F -d 'An input file (repeatable); - is standard input'
 complete -c sshkit -n '__fish_seen_subcommand_from fp' -s v -l randomart -d 'Draw the randomart picture after each key'
-complete -c sshkit -n '__fish_seen_subcommand_from fp' -s l -d 'Ignored, for ssh-keygen\'s -l'
+complete -c sshkit -n '__fish_seen_subcommand_from fp' -s l -d "Ignored, for ssh-keygen's -l"
 complete -c sshkit -n '__fish_seen_subcommand_from fp' -F
 
 # sshkit randomart
@@ -110,7 +110,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from randomart' -F
 complete -c sshkit -n '__fish_seen_subcommand_from install' -s h -l help -d 'Print the options and exit'
 complete -c sshkit -n '__fish_seen_subcommand_from install' -s i -l identity -r -F -d 'The public key, or a private key'
 complete -c sshkit -n '__fish_seen_subcommand_from install' -l key-options -x -d 'Options for the key line, as in authorized_keys'
-complete -c sshkit -n '__fish_seen_subcommand_from install' -l replace -d 'Make the given options the key\'s only line'
+complete -c sshkit -n '__fish_seen_subcommand_from install' -l replace -d "Make the given options the key's only line"
 complete -c sshkit -n '__fish_seen_subcommand_from install' -l check -d 'Change nothing; report what would change'
 complete -c sshkit -n '__fish_seen_subcommand_from install' -l json -d 'Print one JSON object'
 complete -c sshkit -n '__fish_seen_subcommand_from install' -l fix-permissions -d 'Remove group/world write permission that StrictModes rejects'
