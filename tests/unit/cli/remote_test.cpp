@@ -72,8 +72,11 @@ struct FakeHost {
         const fs::path program = bin / "fake-ssh";
         write_file_bytes(program, "#!/bin/sh\n" + std::string{preamble} +
                                       "\nwhile [ \"$1\" != -- ]; do shift; done\nshift 2\n"
-                                      "cd '" + remote_home.path().string() + "' || exit 255\n"
-                                      "HOME='" + remote_home.path().string() + "' exec sh -c \"$1\"\n");
+                                      "cd '" +
+                                      remote_home.path().string() +
+                                      "' || exit 255\n"
+                                      "HOME='" +
+                                      remote_home.path().string() + "' exec sh -c \"$1\"\n");
         fs::permissions(program, fs::perms::owner_all, fs::perm_options::replace);
         where.target = "user@host";
         where.ssh.program = program.string();

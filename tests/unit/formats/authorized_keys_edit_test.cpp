@@ -282,4 +282,32 @@ TEST_CASE("equivalent_key_options: order of names does not count, order within a
                                        parse_key_options("environment=\"B=2\",environment=\"A=1\"")));
 }
 
+TEST_CASE("edit_authorized_keys: the key is found in unpadded base64 too (only the last quantum may differ)") {
+    std::string unpadded = line_of(key_rsa());
+    const std::size_t padding = unpadded.find('=');
+    REQUIRE(padding != std::string::npos);
+    unpadded.erase(padding, unpadded.find(' ', padding) - padding);
+    const AuthorizedKeysEdit edit = edit_authorized_keys(unpadded + "\n", entry(key_rsa()), EditMode::add);
+    CHECK(edit.outcome == EditOutcome::unchanged);
+    const AuthorizedKeysEdit removal = edit_authorized_keys(unpadded + "\n", entry(key_rsa()), EditMode::remove);
+    CHECK(removal.outcome == EditOutcome::removed);
+}
+
+TEST_CASE("edit_authorized_keys: other lines are checked for grammar, not key data") {
+    // Valid base64 of a wrong blob on another key's line: only 'sshkit list' decodes it.
+    const std::string wrong_blob = "ssh-ed25519 AAAAC3NzaC1yc2EAAAADAQAB other\n";
+    const std::string options_then_fido =
+        "no-pty sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t x\n";
+    const std::string no_data = "ssh-ed25519\n";
+    const std::string old_text = wrong_blob + options_then_fido + no_data;
+    const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a()), EditMode::add);
+    REQUIRE(edit.invalid_lines.size() == 2);
+    CHECK(edit.invalid_lines[0].number == 2);
+    CHECK(edit.invalid_lines[0].problem.kind() == Errc::unsupported);
+    CHECK(edit.invalid_lines[1].number == 3);
+    CHECK(edit.invalid_lines[1].problem.kind() == Errc::corrupt);
+    REQUIRE(edit.changed());
+    CHECK(edit.new_text->starts_with(old_text));
+}
+
 TEST_SUITE_END();
