@@ -2,10 +2,19 @@
 # Installs the dependencies, builds sshkit twice and runs every test: this is exactly what CI runs (.ci/run).
 #   1. normal build (-Werror) in build/, full ctest (unit + e2e)
 #   2. tests/lint/*.sh
-#   3. ASan+UBSan debug build (-Werror) in build-asan/, full ctest again
+#   3. ASan+UBSan debug build (-Werror) in build-asan/, full ctest again (unit and e2e), leaks checked
+#   4. a short libFuzzer session of every harness in fuzz/ (scripts/fuzz-short.sh, clang 14, build-fuzz/)
 # A failing build stops the script at once; failing tests or lint are recorded and the remaining steps still run,
-# so one CI run reports every failure; the script then exits 1 naming the failed steps. SSHKIT_BUILD_DIR / SSHKIT_ASAN_BUILD_DIR choose other build directories
-# (a developer sharing a work tree), SSHKIT_SKIP_ASAN=1 skips step 3 for a quick local run.
+# so one CI run reports every failure; the script then exits 1 naming the failed steps. SSHKIT_BUILD_DIR /
+# SSHKIT_ASAN_BUILD_DIR / SSHKIT_FUZZ_BUILD_DIR choose other build directories (a developer sharing a work tree),
+# SSHKIT_SKIP_ASAN=1 skips step 3 and SSHKIT_SKIP_FUZZ=1 step 4 for a quick local run; SSHKIT_FUZZ_SECONDS
+# (default 30) is the time per harness.
+#
+# Time budget: CI has 30 minutes on 2 cores. Measured on this machine (2 cores, shared): steps 1-2 and the ASan
+# build with its unit tests about 12.5 minutes; the ASan e2e suite and the fuzz stage are timed in the log
+# (step headers carry the elapsed seconds). The fuzz stage runs two harnesses at a time for SSHKIT_FUZZ_SECONDS
+# each: 13 harnesses x 30 s / 2 = about 3.5 minutes plus the clang build, which is what fits; the long sessions
+# are scripts/fuzz-long.sh, run by hand (SECURITY.md).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -78,12 +87,23 @@ else
 
     step "ctest in $asan_build_dir"
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-    # The unit tests run under the sanitizers on every CI run. The end-to-end scripts under ASan have not yet had a
-    # clean run recorded (issue 9), so they join only with SSHKIT_ASAN_E2E=1 until they have.
-    asan_selection=(-E '^e2e\.')
-    [[ ${SSHKIT_ASAN_E2E:-0} == 1 ]] && asan_selection=()
-    checked "ctest ($asan_build_dir)" run_ctest "$asan_build_dir" "${asan_selection[@]}"
+    # Every test, unit and e2e, runs the sanitized binaries: a leak, an out-of-bounds access or undefined behaviour
+    # anywhere on the command-line paths aborts the test that hit it. One exception: e2e.passwd_interactive types
+    # its next line 0.15 s after the program goes quiet, and a sanitized sshkit that has already printed its error
+    # is still in its exit-time leak check then, so the terminal echoes the extra line and the byte-exact
+    # transcript check fails (seen 2026-11-26; every other e2e script passed under ASan+UBSan). It runs in the
+    # normal build above; it joins here once the pty helper stops typing to an exiting program.
+    checked "ctest ($asan_build_dir)" run_ctest "$asan_build_dir" -E '^e2e\.passwd_interactive$'
     unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
+
+if [[ ${SSHKIT_SKIP_FUZZ:-0} == 1 ]]; then
+    step "fuzz skipped (SSHKIT_SKIP_FUZZ=1)"
+else
+    step "short fuzz session: every harness ${SSHKIT_FUZZ_SECONDS:-30}s, two at a time"
+    # fuzz-short.sh builds the harnesses itself (clang 14, installing it when missing) in SSHKIT_FUZZ_BUILD_DIR.
+    checked "fuzz" env SSHKIT_FUZZ_BUILD_DIR="${SSHKIT_FUZZ_BUILD_DIR:-build-fuzz}" \
+        scripts/fuzz-short.sh -j 2 "${SSHKIT_FUZZ_SECONDS:-30}" </dev/null
 fi
 
 if ((${#failed_steps[@]} > 0)); then
