@@ -2,7 +2,8 @@
 # Installs the dependencies, builds sshkit twice and runs every test: this is exactly what CI runs (.ci/run).
 #   1. normal build (-Werror) in build/, full ctest (unit + e2e)
 #   2. tests/lint/*.sh
-#   3. ASan+UBSan debug build (-Werror) in build-asan/, full ctest again (unit and e2e), leaks checked
+#   3. ASan+UBSan debug build (-Werror) in build-asan/, ctest again (unit and the e2e scripts that write files; see
+#      step 3 below for what is left out and why), leaks checked
 #   4. a short libFuzzer session of every harness in fuzz/ (scripts/fuzz-short.sh, clang 14, build-fuzz/)
 # A failing build stops the script at once; failing tests or lint are recorded and the remaining steps still run,
 # so one CI run reports every failure; the script then exits 1 naming the failed steps. SSHKIT_BUILD_DIR /
@@ -87,13 +88,19 @@ else
 
     step "ctest in $asan_build_dir"
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-    # Every test, unit and e2e, runs the sanitized binaries: a leak, an out-of-bounds access or undefined behaviour
-    # anywhere on the command-line paths aborts the test that hit it. One exception: e2e.passwd_interactive types
-    # its next line 0.15 s after the program goes quiet, and a sanitized sshkit that has already printed its error
-    # is still in its exit-time leak check then, so the terminal echoes the extra line and the byte-exact
-    # transcript check fails (seen 2026-11-26; every other e2e script passed under ASan+UBSan). It runs in the
-    # normal build above; it joins here once the pty helper stops typing to an exiting program.
-    checked "ctest ($asan_build_dir)" run_ctest "$asan_build_dir" -E '^e2e\.passwd_interactive$'
+    # The unit tests and the e2e scripts run the sanitized binaries: a leak, an out-of-bounds access or undefined
+    # behaviour on a command-line path aborts the test that hit it. Measured 2026-11-26 (2 shared cores, load 6-10):
+    # the whole ASan ctest took 1131 s, too much beside the rest within CI's 30 minutes, so by default it leaves out
+    #   - the four slowest read-only scripts, pub (315 s), fp (283 s), convert_corpus (154 s) and corpus (77 s): they
+    #     feed files through the same parsers the fuzz stage and the ASan unit tests cover; every script that writes
+    #     files (gen, passwd, comment, convert, install, the crash and symlink tests) stays in;
+    #   - passwd_interactive: its pty helper types the next line 0.15 s after the program goes quiet, and a sanitized
+    #     sshkit that has printed its error is still in its exit-time leak check then, so the terminal echoes the
+    #     extra line and the byte-exact transcript fails (a test timing issue, not a sanitizer finding).
+    # All of them pass in the normal build above. SSHKIT_ASAN_E2E_ALL=1 runs every test under ASan.
+    asan_exclude=(-E '^e2e\.(pub|fp|convert_corpus|corpus|passwd_interactive)$')
+    [[ ${SSHKIT_ASAN_E2E_ALL:-0} == 1 ]] && asan_exclude=()
+    checked "ctest ($asan_build_dir)" run_ctest "$asan_build_dir" "${asan_exclude[@]}"
     unset ASAN_OPTIONS UBSAN_OPTIONS
 fi
 
