@@ -15,6 +15,8 @@
 #include "formats/kdf.hpp"
 #include "formats/openssh_private.hpp"
 #include "formats/openssh_public.hpp"
+#include "formats/pem.hpp"
+#include "formats/pkcs8.hpp"
 #include "keys/algorithm.hpp"
 #include "keys/dsa.hpp"
 #include "keys/error.hpp"
@@ -47,10 +49,23 @@ struct GenOptions {
     PassphraseSource new_passphrase;
     std::uint32_t rounds = formats::openssh_default_write_rounds;
     std::string cipher{formats::default_cipher().name};
+    std::string format = "openssh"; // -m, as typed
     bool quiet = false;
     bool force = false;
     bool json = false;
 };
+
+// The private key file's format (-m). The .pub file is the same for all three.
+enum class PrivateFormat { openssh, pem, pkcs8 };
+
+std::string_view format_name(PrivateFormat format) {
+    switch (format) {
+    case PrivateFormat::openssh: return "openssh";
+    case PrivateFormat::pem: return "pem";
+    case PrivateFormat::pkcs8: return "pkcs8";
+    }
+    return "openssh";
+}
 
 // What -t and -b resolve to.
 struct KeySpec {
@@ -229,7 +244,28 @@ void tighten_existing_private_key(const std::filesystem::path& private_path) {
     ::close(fd);
 }
 
-void check_cipher_and_passphrase(const formats::CipherSpec& cipher, const Passphrase& passphrase) {
+// -m as ssh-keygen takes it (any case; "PKCS8" and "PEM" in its man page).
+PrivateFormat resolve_format(const std::string& text) {
+    const std::string lowered = lower_case(text);
+    if (lowered == "openssh") return PrivateFormat::openssh;
+    if (lowered == "pem") return PrivateFormat::pem;
+    if (lowered == "pkcs8") return PrivateFormat::pkcs8;
+    throw Error{Errc::usage, fmt::format("unknown private key format \"{}\"", text),
+                "-m takes openssh, pem or pkcs8 (sshkit convert writes PuTTY and public formats)"};
+}
+
+void check_passphrase_for_format(PrivateFormat format, const formats::CipherSpec& cipher,
+                                 const Passphrase& passphrase) {
+    if (format != PrivateFormat::openssh) {
+        // OpenSSL's PEM writer refuses shorter ones; ssh-keygen -m PEM fails the same way, after generating.
+        if (!passphrase.empty() && passphrase.size() < formats::pem_min_passphrase) {
+            throw Error{Errc::usage,
+                        fmt::format("a {} key's passphrase needs at least {} characters", format_name(format),
+                                    formats::pem_min_passphrase),
+                        "use a longer passphrase, or the OpenSSH format (-m openssh), which takes any length"};
+        }
+        return;
+    }
     if (!passphrase.empty() && !cipher.encrypts()) {
         throw Error{Errc::usage, "-Z none would store the key unencrypted despite the passphrase",
                     "choose a cipher, or pass -N '' for a key without a passphrase"};
@@ -250,8 +286,8 @@ void print_transcript(Context& ctx, const std::filesystem::path& private_path, c
 }
 
 void print_json(Context& ctx, const std::filesystem::path& private_path, const std::filesystem::path& public_path,
-                const keys::PublicKey& public_key, const std::string& comment, const formats::CipherSpec& cipher,
-                const Passphrase& passphrase, std::uint32_t rounds) {
+                const keys::PublicKey& public_key, const std::string& comment, PrivateFormat format,
+                const formats::CipherSpec& cipher, const Passphrase& passphrase, std::uint32_t rounds) {
     const bool encrypted = !passphrase.empty();
     JsonObject object;
     object.add("path", private_path.string())
@@ -260,8 +296,14 @@ void print_json(Context& ctx, const std::filesystem::path& private_path, const s
         .add("bits", static_cast<std::uint64_t>(public_key.bits()))
         .add("fingerprint", fingerprint::fingerprint(fingerprint::HashAlg::sha256, public_key.blob()))
         .add("comment", comment)
+        .add("format", format_name(format))
         .add("encrypted", encrypted);
-    if (encrypted) {
+    // The PEM and PKCS#8 writers have one fixed scheme each (formats/pem.hpp, formats/pkcs8.hpp) and no bcrypt rounds.
+    if (encrypted && format == PrivateFormat::pem) {
+        object.add("cipher", "aes-128-cbc").add("rounds", nullptr);
+    } else if (encrypted && format == PrivateFormat::pkcs8) {
+        object.add("cipher", "aes-256-cbc").add("rounds", nullptr);
+    } else if (encrypted) {
         object.add("cipher", cipher.name).add("rounds", static_cast<std::uint64_t>(rounds));
     } else {
         object.add("cipher", nullptr).add("rounds", nullptr);
@@ -269,17 +311,39 @@ void print_json(Context& ctx, const std::filesystem::path& private_path, const s
     ctx.out << object.str() << '\n';
 }
 
+// The comment goes into the .pub file in every case; only the OpenSSH format stores it in the private key too.
+SecretBytes encode_private_key(PrivateFormat format, const keys::PrivateKey& key, const std::string& comment,
+                               const Passphrase& passphrase, const formats::CipherSpec& cipher, std::uint32_t rounds,
+                               Context& ctx) {
+    switch (format) {
+    case PrivateFormat::pem: return formats::encode_legacy_pem(key, passphrase, ctx.rng);
+    case PrivateFormat::pkcs8: return formats::encode_pkcs8_private(key, passphrase, ctx.rng);
+    case PrivateFormat::openssh: break;
+    }
+    return formats::encode_openssh_private(key, comment, passphrase, {&cipher, rounds}, ctx.rng);
+}
+
 void run_gen(const GenOptions& options, Context& ctx) {
     // Everything that can be wrong with the flags fails here, before any question or any work.
     const KeySpec spec = resolve_key_spec(options);
     const formats::CipherSpec& cipher = resolve_cipher(options.cipher);
     const std::string comment = resolve_comment(options);
+    PrivateFormat format = resolve_format(options.format);
+    if (format != PrivateFormat::openssh && spec.type == keys::KeyType::ed25519) {
+        // ssh-keygen 9.2 does the same without a word, and cannot read an Ed25519 PKCS#8 file (it can from 9.6).
+        if (!options.quiet) {
+            ctx.err << fmt::format("sshkit: note: an Ed25519 key is written in the OpenSSH format, not {} "
+                                   "(as ssh-keygen does; sshkit convert --to pkcs8 makes an RFC 8410 file)\n",
+                                   format_name(format));
+        }
+        format = PrivateFormat::openssh;
+    }
     // A passphrase from -N/--new-passphrase-file/-env is read now, so a missing variable or file fails early;
     // with neither a source nor a terminal this throws the usage error that suggests -N ''.
     std::optional<Passphrase> passphrase;
     if (options.new_passphrase.given() || !ctx.terminal.available()) {
         passphrase = obtain_new_passphrase(options.new_passphrase, ctx.terminal);
-        check_cipher_and_passphrase(cipher, *passphrase);
+        check_passphrase_for_format(format, cipher, *passphrase);
     }
     const bool transcript = !options.quiet && !options.json;
 
@@ -291,13 +355,12 @@ void run_gen(const GenOptions& options, Context& ctx) {
     if (!passphrase) {
         ctx.out.flush();
         passphrase = obtain_new_passphrase(options.new_passphrase, ctx.terminal);
-        check_cipher_and_passphrase(cipher, *passphrase);
+        check_passphrase_for_format(format, cipher, *passphrase);
     }
 
     const keys::PrivateKey key = keys::PrivateKey::generate(spec.type, spec.bits, ctx.rng);
     const keys::PublicKey public_key = key.public_key();
-    const SecretBytes private_text =
-        formats::encode_openssh_private(key, comment, *passphrase, {&cipher, options.rounds}, ctx.rng);
+    const SecretBytes private_text = encode_private_key(format, key, comment, *passphrase, cipher, options.rounds, ctx);
     // As ssh-keygen writes it: always a space before the comment, even an empty one.
     const std::string public_text = fmt::format("{} {}\n", formats::format_public_line(public_key, ""), comment);
 
@@ -309,7 +372,7 @@ void run_gen(const GenOptions& options, Context& ctx) {
     commit_pair(private_file, public_file);
 
     if (options.json) {
-        print_json(ctx, private_path, public_path, public_key, comment, cipher, *passphrase, options.rounds);
+        print_json(ctx, private_path, public_path, public_key, comment, format, cipher, *passphrase, options.rounds);
     } else if (transcript) {
         print_transcript(ctx, private_path, public_path, public_key, comment);
     }
@@ -332,7 +395,13 @@ void add_gen_command(CLI::App& app, Context& ctx) {
                      "bcrypt-pbkdf rounds for an encrypted key (sshkit reads at most 1000 unless told otherwise)")
         ->capture_default_str()
         ->check(CLI::Range(std::uint32_t{1}, formats::max_kdf_rounds_default));
-    command->add_option("-Z,--cipher", options->cipher, "Cipher for an encrypted key")->capture_default_str();
+    command->add_option("-Z,--cipher", options->cipher, "Cipher for an encrypted key (OpenSSH format)")
+        ->capture_default_str();
+    command
+        ->add_option("-m,--format", options->format,
+                     "Private key format: openssh, pem (PKCS#1/SEC1/DSA, as ssh-keygen -m PEM) or pkcs8; "
+                     "Ed25519 is always openssh")
+        ->capture_default_str();
     command->add_flag("-q,--quiet", options->quiet, "Print nothing but the questions");
     command->add_flag("--force", options->force, "Replace an existing key and .pub without asking");
     command->add_flag("--json", options->json, "Print one JSON object instead of the transcript");

@@ -36,7 +36,7 @@ _sshkit() {
     case $cmd in
     gen)
         opts="-h --help -t --type -b --bits -C --comment -f --file $new_passphrase -a --rounds -Z --cipher
-              -q --quiet --force --json"
+              -m --format -q --quiet --force --json"
         ;;
     pub) opts="-h --help -f --file $key_input --json" ;;
     passwd) opts="-h --help -f --file $key_input $new_passphrase -a --rounds -Z --cipher --json -q --quiet" ;;
@@ -72,6 +72,10 @@ _sshkit() {
     -Z | --cipher)
         mapfile -t COMPREPLY < <(compgen -W 'aes256-ctr aes192-ctr aes128-ctr aes256-cbc aes192-cbc aes128-cbc
             3des-cbc aes128-gcm@openssh.com aes256-gcm@openssh.com chacha20-poly1305@openssh.com none' -- "$cur")
+        return
+        ;;
+    -m | --format)
+        mapfile -t COMPREPLY < <(compgen -W 'openssh pem pkcs8' -- "$cur")
         return
         ;;
     --to)

@@ -31,6 +31,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from gen' -s N -l new-passphrase -
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -l new-passphrase-file -r -F -d 'Read the new passphrase from this file'
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -l new-passphrase-env -x -a '(set -n -x)' -d 'Read the new passphrase from this environment variable'
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -s a -l rounds -x -d 'bcrypt-pbkdf rounds for an encrypted key'
+complete -c sshkit -n '__fish_seen_subcommand_from gen' -s m -l format -x -a 'openssh pem pkcs8' -d 'Private key file format'
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -s Z -l cipher -x -a 'aes256-ctr aes192-ctr aes128-ctr aes256-cbc aes192-cbc aes128-cbc 3des-cbc aes128-gcm@openssh.com aes256-gcm@openssh.com chacha20-poly1305@openssh.com none' -d 'Cipher for an encrypted key'
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -s q -l quiet -d 'Print nothing but the questions'
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -l force -d 'Replace an existing key and .pub without asking'

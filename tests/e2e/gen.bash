@@ -116,6 +116,60 @@ expect_exit 0 "--new-passphrase-env"
 run_command ssh-keygen -y -P 'from env' -f "$T/pwe"
 expect_same_bytes "$out_file" "$T/pwe.pub" "--new-passphrase-env: ssh-keygen opens it"
 
+# --- -m pem / pkcs8: the headers ssh-keygen -m writes, and ssh-keygen reads them --------------------------------------
+for entry in "rsa -b 2048|pem|RSA PRIVATE KEY" "dsa|pem|DSA PRIVATE KEY" "ecdsa -b 384|PEM|EC PRIVATE KEY" \
+    "rsa -b 2048|pkcs8|PRIVATE KEY" "ecdsa -b 256|PKCS8|PRIVATE KEY" "dsa|pkcs8|PRIVATE KEY"; do
+    IFS='|' read -r type_flags format header <<<"$entry"
+    key=$T/m-${type_flags%% *}-$format
+    # shellcheck disable=SC2086
+    run_sshkit gen -q -t $type_flags -m "$format" -N '' -C "m $format" -f "$key"
+    expect_exit 0 "-m $format ($type_flags): gen succeeds"
+    expect_perm 600 "$key" "-m $format ($type_flags): private key is 0600"
+    expect_same_bytes <(head -1 "$key") <(printf -- '-----BEGIN %s-----\n' "$header") \
+        "-m $format ($type_flags): first line is BEGIN $header"
+    run_command ssh-keygen -y -f "$key"
+    expect_exit 0 "-m $format ($type_flags): ssh-keygen -y reads it"
+    # These formats hold no comment: ssh-keygen -y prints the bare key, our .pub carries the comment.
+    expect_stdout "$(cut -d' ' -f1,2 "$key.pub")" "-m $format ($type_flags): same public key as our .pub"
+    expect_same_bytes <(cut -d' ' -f3- "$key.pub") <(printf 'm %s\n' "$format") "-m $format: .pub keeps the comment"
+    # Encrypted: AES-128-CBC DEK-Info for PEM, an ENCRYPTED PRIVATE KEY for PKCS#8, both opened by ssh-keygen.
+    run_sshkit gen -q -t $type_flags -m "$format" -N 'five chars' -f "$key-enc"
+    expect_exit 0 "-m $format ($type_flags) encrypted: gen succeeds"
+    run_command ssh-keygen -y -P 'five chars' -f "$key-enc"
+    expect_exit 0 "-m $format ($type_flags) encrypted: ssh-keygen -y -P opens it"
+    expect_stdout "$(cut -d' ' -f1,2 "$key-enc.pub")" "-m $format ($type_flags) encrypted: same public key"
+    run_command ssh-keygen -y -P 'wrong pass' -f "$key-enc"
+    expect_exit 255 "-m $format ($type_flags) encrypted: ssh-keygen refuses a wrong passphrase"
+done
+grep -q '^DEK-Info: AES-128-CBC,' "$T/m-rsa-pem-enc" && pass "-m pem encrypted: DEK-Info AES-128-CBC" ||
+    fail "-m pem encrypted: no DEK-Info AES-128-CBC line"
+grep -q '^-----BEGIN ENCRYPTED PRIVATE KEY-----$' "$T/m-rsa-pkcs8-enc" && pass "-m pkcs8 encrypted: ENCRYPTED header" ||
+    fail "-m pkcs8 encrypted: no ENCRYPTED PRIVATE KEY header"
+
+# Ed25519 has no PEM form: the OpenSSH format, as ssh-keygen 9.2 writes it, with a note (none with -q).
+run_sshkit gen -t ed25519 -m pem -N '' -C ed -f "$T/m-ed25519"
+expect_exit 0 "-t ed25519 -m pem: gen succeeds"
+expect_stderr_match '^sshkit: note: an Ed25519 key is written in the OpenSSH format, not pem' "-t ed25519 -m pem: a note"
+expect_same_bytes <(head -1 "$T/m-ed25519") <(printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\n') \
+    "-t ed25519 -m pem: OpenSSH format"
+run_sshkit gen -q -t ed25519 -m pkcs8 -N '' -f "$T/m-ed25519-q"
+expect_stderr "" "-t ed25519 -m pkcs8 -q: no note"
+run_sshkit gen --json -t ed25519 -m pkcs8 -N '' -f "$T/m-ed25519-json"
+expect_stdout_match '"format":"openssh"' "-t ed25519 -m pkcs8 --json: format openssh"
+run_sshkit gen --json -t rsa -b 2048 -m pem -N 'five chars' -f "$T/m-json"
+expect_stdout_match '"format":"pem","encrypted":true,"cipher":"aes-128-cbc","rounds":null}$' "-m pem --json"
+
+# Refusals, before any file is written: a short passphrase (OpenSSL's PEM rule), an unknown format.
+run_sshkit gen -q -t rsa -b 2048 -m pem -N 'four' -f "$T/m-short"
+expect_exit 2 "-m pem with a 4-character passphrase: usage error"
+expect_stderr_match 'needs at least 5 characters' "-m pem short passphrase: says why"
+expect_file_absent "$T/m-short" "-m pem short passphrase: no private key"
+expect_file_absent "$T/m-short.pub" "-m pem short passphrase: no .pub"
+run_sshkit gen -q -t rsa -m rfc4716 -N '' -f "$T/m-bad"
+expect_exit 2 "-m rfc4716: usage error"
+expect_stderr_match 'unknown private key format "rfc4716"' "-m rfc4716: named"
+expect_file_absent "$T/m-bad" "-m rfc4716: no file"
+
 # --- --json -----------------------------------------------------------------------------------------------------
 run_sshkit gen --json -t ecdsa -b 384 -N pw -a 3 -C 'json "test"' -f "$T/json"
 expect_exit 0 "--json: gen succeeds"
@@ -126,12 +180,14 @@ if python=$(_lib_python); then
     run_command "$python" -c '
 import json, sys
 o = json.loads(sys.argv[1])
-assert list(o) == ["path", "public_path", "type", "bits", "fingerprint", "comment", "encrypted", "cipher", "rounds"], list(o)
+assert list(o) == ["path", "public_path", "type", "bits", "fingerprint", "comment", "format", "encrypted", "cipher",
+                   "rounds"], list(o)
 expected = {"path": sys.argv[2], "public_path": sys.argv[2] + ".pub", "type": "ecdsa-sha2-nistp384", "bits": 384,
-            "fingerprint": sys.argv[3], "comment": "json \"test\"", "encrypted": True, "cipher": "aes256-ctr", "rounds": 3}
+            "fingerprint": sys.argv[3], "comment": "json \"test\"", "format": "openssh",
+            "encrypted": True, "cipher": "aes256-ctr", "rounds": 3}
 assert o == expected, o
 ' "$json" "$T/json" "$json_fp"
-    expect_exit 0 "--json: one object with path, public_path, type, bits, fingerprint, comment, encrypted, cipher, rounds"
+    expect_exit 0 "--json: one object with path, public_path, type, bits, fingerprint, comment, format, encrypted, cipher, rounds"
 fi
 [[ $(wc -l <<<"$json") == 1 ]]
 _lib_check $? "--json: a single line and no transcript" "got:" "$json"

@@ -262,7 +262,8 @@ TEST_CASE("gen: --json prints one object and no transcript") {
     const std::string out = run.out.str();
     CHECK(out.starts_with("{\"path\":\"" + key.string() + "\",\"public_path\":\"" + key.string() +
                           ".pub\",\"type\":\"ecdsa-sha2-nistp384\",\"bits\":384," + fingerprint_start));
-    CHECK(out.ends_with("\",\"comment\":\"c\\\"q\",\"encrypted\":false,\"cipher\":null,\"rounds\":null}\n"));
+    CHECK(out.ends_with("\",\"comment\":\"c\\\"q\",\"format\":\"openssh\","
+                        "\"encrypted\":false,\"cipher\":null,\"rounds\":null}\n"));
     CHECK(std::count(out.begin(), out.end(), '\n') == 1);
 }
 
