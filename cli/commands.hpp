@@ -14,5 +14,8 @@ void add_comment_command(CLI::App& app, Context& ctx);
 void add_convert_command(CLI::App& app, Context& ctx);
 void add_fp_command(CLI::App& app, Context& ctx);
 void add_randomart_command(CLI::App& app, Context& ctx);
+void add_install_command(CLI::App& app, Context& ctx);
+void add_uninstall_command(CLI::App& app, Context& ctx);
+void add_list_command(CLI::App& app, Context& ctx);
 
 } // namespace sshkit::cli

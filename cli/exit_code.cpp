@@ -17,4 +17,19 @@ int exit_code(Errc kind) noexcept {
     return exit_failure;
 }
 
+std::string_view errc_name(Errc kind) noexcept {
+    switch (kind) {
+    case Errc::io: return "io";
+    case Errc::remote: return "remote";
+    case Errc::usage: return "usage";
+    case Errc::corrupt: return "corrupt";
+    case Errc::unsupported: return "unsupported";
+    case Errc::bad_passphrase: return "bad_passphrase";
+    case Errc::no_passphrase: return "no_passphrase";
+    case Errc::exists: return "exists";
+    case Errc::unsafe: return "unsafe";
+    }
+    return "unknown";
+}
+
 } // namespace sshkit::cli

@@ -2,6 +2,8 @@
 // The Errc -> exit status table. man/sshkit.1 holds the same table for users.
 #include "keys/error.hpp"
 
+#include <string_view>
+
 namespace sshkit::cli {
 
 inline constexpr int exit_success = 0;
@@ -12,5 +14,8 @@ inline constexpr int exit_passphrase = 4;  // wrong passphrase, or none could be
 inline constexpr int exit_refused = 5;     // target exists without --force, or a safety check failed
 
 int exit_code(Errc kind) noexcept;
+
+// The kind's name in JSON output ("corrupt", "bad_passphrase", ...): stable, documented in docs/json.md.
+std::string_view errc_name(Errc kind) noexcept;
 
 } // namespace sshkit::cli

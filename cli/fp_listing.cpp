@@ -1,7 +1,9 @@
 #include "cli/fp_listing.hpp"
 
 #include "cli/file_io.hpp"
+#include "cli/exit_code.hpp"
 #include "cli/json.hpp"
+#include "cli/locked_memory.hpp"
 #include "cli/key_input.hpp"
 #include "fingerprint/bubblebabble.hpp"
 #include "fingerprint/randomart.hpp"
@@ -44,21 +46,6 @@ constexpr std::size_t output_flush_bytes = 64 * 1024;
 constexpr std::size_t max_worker_threads = 4;
 // Enough to see the first line of any key file format ("-----BEGIN OPENSSH PRIVATE KEY-----").
 constexpr std::size_t head_bytes = 256;
-
-std::string_view errc_name(Errc kind) {
-    switch (kind) {
-    case Errc::io: return "io";
-    case Errc::remote: return "remote";
-    case Errc::usage: return "usage";
-    case Errc::corrupt: return "corrupt";
-    case Errc::unsupported: return "unsupported";
-    case Errc::bad_passphrase: return "bad_passphrase";
-    case Errc::no_passphrase: return "no_passphrase";
-    case Errc::exists: return "exists";
-    case Errc::unsafe: return "unsafe";
-    }
-    return "unknown";
-}
 
 bool contains_ignoring_case(std::string_view text, std::string_view needle) {
     const auto it = std::search(text.begin(), text.end(), needle.begin(), needle.end(), [](char a, char b) {
@@ -802,12 +789,9 @@ void add_fingerprint_options(CLI::App& command, FingerprintOptions& options, boo
 }
 
 void run_fingerprints(const FingerprintOptions& options, Context& ctx) {
-    // Botan builds its pool of mlock()ed pages (hundreds of mmap/mprotect/mlock calls) on the first secure
-    // allocation; that alone made a one-key run twice as slow as ssh-keygen. Listing fingerprints handles public
-    // keys only, plus the contents of unencrypted key files, which are in the clear on disk anyway (no passphrase
-    // is ever asked here), so locking pages protects nothing. Buffers are still zeroed when freed. A value the
-    // user set is kept (overwrite = 0). Must run before anything allocates a secure_vector.
-    ::setenv("BOTAN_MLOCK_POOL_SIZE", "0", 0);
+    // Only public keys and unencrypted key files (in the clear on disk anyway) pass through here: locking pages
+    // protects nothing, and building the pool made a one-key run slower than ssh-keygen's.
+    use_no_locked_memory_pool();
     const auto hash = fingerprint::parse_hash_alg(options.hash_name);
     if (!hash) {
         throw Error{Errc::usage, fmt::format("invalid hash algorithm \"{}\"", formats::excerpt(options.hash_name)),

@@ -2,6 +2,8 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/exit_code.hpp"
+#include "cli/json.hpp"
+#include "cli/locked_memory.hpp"
 #include "cli/terminal.hpp"
 #include "keys/error.hpp"
 
@@ -10,6 +12,8 @@
 #include <sys/resource.h>
 
 #include <iostream>
+#include <optional>
+#include <string_view>
 
 namespace {
 
@@ -21,9 +25,52 @@ void disable_core_dumps() {
     setrlimit(RLIMIT_CORE, &no_core);
 }
 
-void print_error(std::ostream& err, std::string_view message, std::string_view hint) {
-    err << "sshkit: error: " << message << '\n';
-    if (!hint.empty()) err << "sshkit: hint: " << hint << '\n';
+// With --json anywhere among the arguments (before "--"), a failure is one JSON object on stderr too, so a script
+// that parses our output never has to parse prose. Scanning argv, not the parsed options, also covers errors CLI11
+// raises before it has parsed --json.
+bool json_requested(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--") return false;
+        if (arg == "--json") return true;
+    }
+    return false;
+}
+
+struct ErrorReport {
+    std::string_view kind; // errc_name, or "internal"
+    int exit_status;
+    std::string_view message; // the whole sentence: "path:line: detail"
+    std::string_view detail;  // without the place
+    std::string_view path;
+    std::optional<std::size_t> line;
+    std::string_view hint;
+};
+
+void print_error(std::ostream& err, bool json, const ErrorReport& report) {
+    if (json) {
+        cli::JsonObject object;
+        object.add("error", report.detail).add("kind", report.kind).add("exit", report.exit_status);
+        if (report.path.empty()) {
+            object.add("file", nullptr);
+        } else {
+            object.add("file", report.path);
+        }
+        if (report.line) {
+            object.add("line", static_cast<std::uint64_t>(*report.line));
+        } else {
+            object.add("line", nullptr);
+        }
+        if (report.hint.empty()) {
+            object.add("hint", nullptr);
+        } else {
+            object.add("hint", report.hint);
+        }
+        err << object.str() << '\n';
+        return;
+    }
+    err << (report.kind == "internal" ? "sshkit: internal error: " : "sshkit: error: ") << report.message << '\n';
+    if (!report.hint.empty()) err << "sshkit: hint: " << report.hint << '\n';
 }
 
 // The subcommand the user was running, for hints ("sshkit gen --help").
@@ -59,6 +106,7 @@ void add_help_command(CLI::App& app, cli::Context& ctx) {
 
 int main(int argc, char** argv) {
     disable_core_dumps();
+    cli::use_small_locked_memory_pool();
     Botan::System_RNG rng;
     cli::SystemTerminal terminal;
     cli::Context ctx{std::cout, std::cerr, terminal, rng, cli::home_directory()};
@@ -74,8 +122,12 @@ int main(int argc, char** argv) {
     cli::add_convert_command(app, ctx);
     cli::add_fp_command(app, ctx);
     cli::add_randomart_command(app, ctx);
+    cli::add_install_command(app, ctx);
+    cli::add_uninstall_command(app, ctx);
+    cli::add_list_command(app, ctx);
     add_help_command(app, ctx);
 
+    const bool json = json_requested(argc, argv);
     try {
         // CLI11 reports an unknown first word only as "A subcommand is required"; name it instead.
         if (argc > 1 && argv[1][0] != '-') {
@@ -98,14 +150,17 @@ int main(int argc, char** argv) {
         std::cout << version.what() << '\n';
         return cli::exit_success;
     } catch (const CLI::ParseError& error) {
-        const std::string where = command_path(app);
-        print_error(std::cerr, error.what(), fmt::format("run '{} --help' for usage", where));
+        const std::string hint = fmt::format("run '{} --help' for usage", command_path(app));
+        print_error(std::cerr, json, {cli::errc_name(Errc::usage), cli::exit_usage, error.what(), error.what(), {}, {}, hint});
         return cli::exit_usage;
     } catch (const Error& error) {
-        print_error(std::cerr, error.what(), error.hint());
-        return cli::exit_code(error.kind());
+        const int status = cli::exit_code(error.kind());
+        print_error(std::cerr, json,
+                    {cli::errc_name(error.kind()), status, error.what(), error.detail(), error.path(), error.line(),
+                     error.hint()});
+        return status;
     } catch (const std::exception& error) {
-        std::cerr << "sshkit: internal error: " << error.what() << '\n';
+        print_error(std::cerr, json, {"internal", cli::exit_failure, error.what(), error.what(), {}, {}, {}});
         return cli::exit_failure;
     }
 }

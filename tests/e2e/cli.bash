@@ -111,4 +111,37 @@ else
     echo "# no gen command yet: status 5 is not provoked here"
 fi
 
+# --- with --json, an error is one JSON object on stderr (nothing on stdout), with the same exit status ---------------
+# check_json_error DESCRIPTION KIND EXIT FILE: stderr is exactly one line, a JSON object with those values.
+check_json_error() {
+    local python
+    python=$(_lib_python) || { echo "# no python3: JSON error shape not checked"; return 0; }
+    run_command "$python" -c '
+import json, sys
+lines = sys.argv[1].splitlines()
+assert len(lines) == 1, lines
+o = json.loads(lines[0])
+assert list(o) == ["error", "kind", "exit", "file", "line", "hint"], list(o)
+assert o["kind"] == sys.argv[2] and o["exit"] == int(sys.argv[3]), o
+assert o["file"] == (sys.argv[4] or None), o
+assert isinstance(o["error"], str) and o["error"], o
+' "$json_err" "$2" "$3" "$4"
+    expect_exit 0 "$1"
+}
+run_sshkit pub --json -f "$T/missing"
+json_err=$err
+expect_exit 1 "--json, missing file: status 1"
+expect_stdout "" "--json, missing file: nothing on stdout"
+check_json_error "--json, missing file: one JSON object naming the file" io 1 "$T/missing"
+run_sshkit pub --json --no-such-flag
+json_err=$err
+expect_exit 2 "--json, unknown flag: status 2"
+check_json_error "--json, unknown flag: one JSON object, kind usage" usage 2 ""
+run_sshkit pub --json -f "$T/key" -P wrong
+json_err=$err
+expect_exit 4 "--json, wrong passphrase: status 4"
+check_json_error "--json, wrong passphrase: kind bad_passphrase" bad_passphrase 4 "$T/key"
+run_sshkit pub -f "$T/missing" -- --json
+expect_stderr_match '^sshkit: error: ' "--json after -- is an argument, not the flag: text error"
+
 finish
