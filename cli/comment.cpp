@@ -65,7 +65,7 @@ void run_comment(const CommentOptions& options, Context& ctx) {
     const auto path =
         key_path_or_ask(ctx, options.file, "Enter file in which the key is", ctx.home / ".ssh" / "id_ed25519", false);
     const std::filesystem::path public_path = path.string() + ".pub";
-    KeyRewrite rewrite = KeyRewrite::read(path, options.key_input.max_kdf_rounds);
+    KeyRewrite rewrite = KeyRewrite::read(path, options.key_input.limits());
     const Passphrase passphrase = rewrite.encrypted() ? obtain_passphrase(options.key_input.passphrase, ctx.terminal,
                                                                           "Enter passphrase: ", path.string())
                                                       : Passphrase{};

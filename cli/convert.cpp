@@ -151,7 +151,7 @@ void run_convert(const ConvertOptions& options, Context& ctx) {
     };
     const auto decode_private = [&]() {
         try {
-            return formats::decode_private_key_file(text, ask, {options.key_input.max_kdf_rounds});
+            return formats::decode_private_key_file(text, ask, options.key_input.limits());
         } catch (Error& error) {
             error.at(path.string());
             throw;

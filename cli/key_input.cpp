@@ -20,6 +20,14 @@ void add_key_input_options(CLI::App& command, KeyInputOptions& options) {
                        "Refuse keys whose bcrypt KDF asks for more rounds than this")
         ->capture_default_str()
         ->check(CLI::Range(1u, 0xffffffffu));
+    command.add_option("--max-argon2-work", options.max_argon2_work,
+                       "Refuse PuTTY v3 keys whose Argon2 costs more than this many MiB x passes")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    command.add_option("--max-pbkdf2-iterations", options.max_pbkdf2_iterations,
+                       "Refuse PKCS#8 keys whose PBKDF2 asks for more iterations than this")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
 }
 
 void add_new_passphrase_options(CLI::App& command, PassphraseSource& source) {
@@ -66,7 +74,7 @@ formats::DecodedPrivateKey load_private_key(Context& ctx, const std::filesystem:
                                  fmt::format("Enter passphrase for \"{}\": ", path.string()), "the key");
     };
     try {
-        return formats::decode_private_key_file(as_text(contents), ask, {options.max_kdf_rounds});
+        return formats::decode_private_key_file(as_text(contents), ask, options.limits());
     } catch (Error& error) {
         error.at(path.string());
         throw;

@@ -20,9 +20,15 @@ inline constexpr std::size_t max_key_file_bytes = 1024 * 1024;
 struct KeyInputOptions {
     PassphraseSource passphrase;
     std::uint32_t max_kdf_rounds = formats::max_kdf_rounds_default;
+    std::uint64_t max_argon2_work = formats::ppk_max_argon2_work_default;
+    std::uint64_t max_pbkdf2_iterations = formats::pkcs8_max_iterations;
+
+    // The work limits of the three password-based KDFs, as the readers take them.
+    formats::PrivateKeyFileOptions limits() const { return {max_kdf_rounds, max_argon2_work, max_pbkdf2_iterations}; }
 };
 
-// -P/--passphrase, --passphrase-file, --passphrase-env and --max-kdf-rounds.
+// -P/--passphrase, --passphrase-file, --passphrase-env, --max-kdf-rounds, --max-argon2-work and
+// --max-pbkdf2-iterations.
 void add_key_input_options(CLI::App& command, KeyInputOptions& options);
 // -N/--new-passphrase, --new-passphrase-file, --new-passphrase-env.
 void add_new_passphrase_options(CLI::App& command, PassphraseSource& source);

@@ -68,7 +68,7 @@ void run_passwd(const PasswdOptions& options, Context& ctx) {
                     "raise --max-kdf-rounds too if you mean it; every load of the key will take that long"};
     const auto path =
         key_path_or_ask(ctx, options.file, "Enter file in which the key is", ctx.home / ".ssh" / "id_ed25519", false);
-    KeyRewrite rewrite = KeyRewrite::read(path, options.key_input.max_kdf_rounds);
+    KeyRewrite rewrite = KeyRewrite::read(path, options.key_input.limits());
     // A bad -Z or -a is reported before any passphrase is asked for (whether -Z none is acceptable depends on the
     // new passphrase, so that waits).
     (void)rewrite.new_protection(change, false);

@@ -142,12 +142,12 @@ using Derivation = std::function<NewKeyMaterial()>;
 
 } // namespace
 
-KeyRewrite::KeyRewrite(std::filesystem::path path, SealedKey sealed, std::uint32_t max_kdf_rounds)
-    : m_path(std::move(path)), m_sealed(std::move(sealed)), m_max_kdf_rounds(max_kdf_rounds) {
+KeyRewrite::KeyRewrite(std::filesystem::path path, SealedKey sealed, const formats::PrivateKeyFileOptions& limits)
+    : m_path(std::move(path)), m_sealed(std::move(sealed)), m_limits(limits) {
     m_protection = std::visit([](const auto& envelope) { return protection_of(envelope); }, m_sealed);
 }
 
-KeyRewrite KeyRewrite::read(std::filesystem::path path, std::uint32_t max_kdf_rounds) {
+KeyRewrite KeyRewrite::read(std::filesystem::path path, const formats::PrivateKeyFileOptions& limits) {
     const SecretBytes contents = read_key_file(path);
     const std::string_view text = as_text(contents);
     try {
@@ -155,13 +155,13 @@ KeyRewrite KeyRewrite::read(std::filesystem::path path, std::uint32_t max_kdf_ro
         if (!format) throw Error{Errc::corrupt, "not a key file (no known key format found)"};
         switch (*format) {
         case formats::KeyFileFormat::openssh_private:
-            return KeyRewrite{std::move(path), formats::decode_openssh_envelope(text), max_kdf_rounds};
+            return KeyRewrite{std::move(path), formats::decode_openssh_envelope(text), limits};
         case formats::KeyFileFormat::legacy_pem_private:
-            return KeyRewrite{std::move(path), formats::decode_legacy_pem_envelope(text), max_kdf_rounds};
+            return KeyRewrite{std::move(path), formats::decode_legacy_pem_envelope(text), limits};
         case formats::KeyFileFormat::pkcs8_private:
-            return KeyRewrite{std::move(path), seal_pkcs8(text), max_kdf_rounds};
+            return KeyRewrite{std::move(path), seal_pkcs8(text), limits};
         case formats::KeyFileFormat::ppk:
-            return KeyRewrite{std::move(path), formats::decode_ppk_envelope(text), max_kdf_rounds};
+            return KeyRewrite{std::move(path), formats::decode_ppk_envelope(text), limits};
         case formats::KeyFileFormat::openssh_public:
         case formats::KeyFileFormat::pkcs1_public:
         case formats::KeyFileFormat::spki_public:
@@ -251,14 +251,14 @@ void KeyRewrite::unlock(const Passphrase& old_passphrase) {
     const auto decrypt = [&](const auto& sealed) -> formats::DecodedPrivateKey {
         using T = std::decay_t<decltype(sealed)>;
         if constexpr (std::is_same_v<T, formats::OpensshPrivateEnvelope>) {
-            return formats::decrypt_openssh_private(sealed, passphrase, m_max_kdf_rounds);
+            return formats::decrypt_openssh_private(sealed, passphrase, m_limits.max_kdf_rounds);
         } else if constexpr (std::is_same_v<T, formats::LegacyPemEnvelope>) {
             return {formats::decrypt_legacy_pem(sealed, passphrase), {}};
         } else if constexpr (std::is_same_v<T, Pkcs8Sealed>) {
-            return {formats::decode_pkcs8_private(as_text(sealed.text), passphrase), {}};
+            return {formats::decode_pkcs8_private(as_text(sealed.text), passphrase, m_limits.max_pbkdf2_iterations), {}};
         } else {
             static_assert(std::is_same_v<T, formats::PpkEnvelope>, "a format is missing here");
-            return formats::decrypt_ppk(sealed, passphrase);
+            return formats::decrypt_ppk(sealed, passphrase, m_limits.max_argon2_work);
         }
     };
     try {

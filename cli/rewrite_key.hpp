@@ -77,7 +77,7 @@ class KeyRewrite {
 public:
     // Reads the file and decodes what needs no passphrase. Errors carry the path: Errc::io (cannot read),
     // Errc::corrupt / unsupported (not a private key file).
-    static KeyRewrite read(std::filesystem::path path, std::uint32_t max_kdf_rounds);
+    static KeyRewrite read(std::filesystem::path path, const formats::PrivateKeyFileOptions& limits);
 
     const std::filesystem::path& path() const noexcept { return m_path; }
     const KeyProtection& protection() const noexcept { return m_protection; }
@@ -111,11 +111,11 @@ public:
     EncodedKey encode(std::string_view comment, Botan::RandomNumberGenerator& rng) const;
 
 private:
-    KeyRewrite(std::filesystem::path path, SealedKey sealed, std::uint32_t max_kdf_rounds);
+    KeyRewrite(std::filesystem::path path, SealedKey sealed, const formats::PrivateKeyFileOptions& limits);
 
     std::filesystem::path m_path;
     SealedKey m_sealed;
-    std::uint32_t m_max_kdf_rounds;
+    formats::PrivateKeyFileOptions m_limits;
     KeyProtection m_protection;
     std::optional<formats::DecodedPrivateKey> m_unlocked;
     std::optional<NewKeyMaterial> m_material;

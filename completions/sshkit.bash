@@ -15,7 +15,8 @@ _sshkit() {
     COMPREPLY=()
 
     local commands='gen pub passwd comment convert fp randomart install uninstall list help'
-    local key_input='-P --passphrase --passphrase-file --passphrase-env --max-kdf-rounds'
+    local key_input='-P --passphrase --passphrase-file --passphrase-env --max-kdf-rounds --max-argon2-work
+        --max-pbkdf2-iterations'
     local new_passphrase='-N --new-passphrase --new-passphrase-file --new-passphrase-env'
     local remote='-p --port -o --ssh'
 
@@ -103,7 +104,7 @@ _sshkit() {
         mapfile -t COMPREPLY < <(compgen -c -- "$cur")
         return
         ;;
-    -C | --comment | -P | --passphrase | -N | --new-passphrase | -a | --rounds | --max-kdf-rounds | --key-options | \
+    -C | --comment | -P | --passphrase | -N | --new-passphrase | -a | --rounds | --max-kdf-rounds | --max-argon2-work | --max-pbkdf2-iterations | --key-options | \
         -p | --port | --fingerprint)
         return
         ;;

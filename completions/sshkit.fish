@@ -44,6 +44,8 @@ complete -c sshkit -n '__fish_seen_subcommand_from pub' -s P -l passphrase -x -d
 complete -c sshkit -n '__fish_seen_subcommand_from pub' -l passphrase-file -r -F -d 'Read the passphrase from this file'
 complete -c sshkit -n '__fish_seen_subcommand_from pub' -l passphrase-env -x -a '(set -n -x)' -d 'Read the passphrase from this environment variable'
 complete -c sshkit -n '__fish_seen_subcommand_from pub' -l max-kdf-rounds -x -d 'Refuse keys whose bcrypt KDF asks for more rounds than this'
+complete -c sshkit -n '__fish_seen_subcommand_from pub' -l max-argon2-work -x -d 'Refuse PuTTY v3 keys whose Argon2 costs more MiB x passes than this'
+complete -c sshkit -n '__fish_seen_subcommand_from pub' -l max-pbkdf2-iterations -x -d 'Refuse PKCS#8 keys whose PBKDF2 asks for more iterations than this'
 complete -c sshkit -n '__fish_seen_subcommand_from pub' -l json -d 'Print one JSON object'
 
 # sshkit passwd
@@ -53,6 +55,8 @@ complete -c sshkit -n '__fish_seen_subcommand_from passwd' -s P -l passphrase -x
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -l passphrase-file -r -F -d 'Read the passphrase from this file'
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -l passphrase-env -x -a '(set -n -x)' -d 'Read the passphrase from this environment variable'
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -l max-kdf-rounds -x -d 'Refuse keys whose bcrypt KDF asks for more rounds than this'
+complete -c sshkit -n '__fish_seen_subcommand_from passwd' -l max-argon2-work -x -d 'Refuse PuTTY v3 keys whose Argon2 costs more MiB x passes than this'
+complete -c sshkit -n '__fish_seen_subcommand_from passwd' -l max-pbkdf2-iterations -x -d 'Refuse PKCS#8 keys whose PBKDF2 asks for more iterations than this'
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -s N -l new-passphrase -x -d "New passphrase, '' for none (visible in ps)"
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -l new-passphrase-file -r -F -d 'Read the new passphrase from this file'
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -l new-passphrase-env -x -a '(set -n -x)' -d 'Read the new passphrase from this environment variable'
@@ -68,6 +72,8 @@ complete -c sshkit -n '__fish_seen_subcommand_from comment' -s P -l passphrase -
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -l passphrase-file -r -F -d 'Read the passphrase from this file'
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -l passphrase-env -x -a '(set -n -x)' -d 'Read the passphrase from this environment variable'
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -l max-kdf-rounds -x -d 'Refuse keys whose bcrypt KDF asks for more rounds than this'
+complete -c sshkit -n '__fish_seen_subcommand_from comment' -l max-argon2-work -x -d 'Refuse PuTTY v3 keys whose Argon2 costs more MiB x passes than this'
+complete -c sshkit -n '__fish_seen_subcommand_from comment' -l max-pbkdf2-iterations -x -d 'Refuse PKCS#8 keys whose PBKDF2 asks for more iterations than this'
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -s C -l comment -x -d "The new comment ('' removes it)"
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -l json -d 'Print one JSON object'
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -s q -l quiet -d 'Print nothing on success'
@@ -83,6 +89,8 @@ complete -c sshkit -n '__fish_seen_subcommand_from convert' -s P -l passphrase -
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -l passphrase-file -r -F -d 'Read the passphrase from this file'
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -l passphrase-env -x -a '(set -n -x)' -d 'Read the passphrase from this environment variable'
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -l max-kdf-rounds -x -d 'Refuse keys whose bcrypt KDF asks for more rounds than this'
+complete -c sshkit -n '__fish_seen_subcommand_from convert' -l max-argon2-work -x -d 'Refuse PuTTY v3 keys whose Argon2 costs more MiB x passes than this'
+complete -c sshkit -n '__fish_seen_subcommand_from convert' -l max-pbkdf2-iterations -x -d 'Refuse PKCS#8 keys whose PBKDF2 asks for more iterations than this'
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -s N -l new-passphrase -x -d "New passphrase, '' for none (visible in ps)"
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -l new-passphrase-file -r -F -d 'Read the new passphrase from this file'
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -l new-passphrase-env -x -a '(set -n -x)' -d 'Read the new passphrase from this environment variable'

@@ -258,4 +258,23 @@ expect_stderr_match '^sshkit: hint: .*-f' "no -f and no terminal: the hint names
 run_sshkit pub -f ''
 expect_exit 2 "an empty -f: usage error"
 
+# --- work limits of the other KDFs: refused before any work, with the flag that raises them ---------------------------
+run_sshkit gen -q -t ecdsa -m pkcs8 -N 'five chars' -f "$T/limit-p8"
+expect_exit 0 "PKCS#8 key for the limit tests"
+run_sshkit pub -f "$T/limit-p8" -P 'five chars' --max-pbkdf2-iterations 1000
+expect_exit 3 "--max-pbkdf2-iterations below the file's count: exit 3"
+expect_stderr_match "limit-p8: PBKDF2 iteration count [0-9]+ exceeds the limit of 1000" "PBKDF2 limit: value and limit named"
+expect_stderr_match "hint: raise the limit with --max-pbkdf2-iterations" "PBKDF2 limit: the flag is named"
+run_sshkit pub -f "$T/limit-p8" -P 'five chars'
+expect_exit 0 "PKCS#8 key within the default PBKDF2 limit: read"
+run_sshkit convert -f "$T/limit-p8" -P 'five chars' --to ppk -N 'five chars' -o "$T/limit.ppk"
+expect_exit 0 "PPK v3 key for the limit tests"
+run_sshkit pub -f "$T/limit.ppk" -P 'five chars' --max-argon2-work 1
+expect_exit 3 "--max-argon2-work below the file's cost: exit 3"
+expect_stderr_match "hint: raise the limit with --max-argon2-work" "Argon2 limit: the flag is named"
+run_sshkit pub -f "$T/limit.ppk" -P 'five chars'
+expect_exit 0 "PPK v3 key within the default Argon2 limit: read"
+run_sshkit pub -f "$T/limit-p8" -P 'five chars' --max-pbkdf2-iterations 0
+expect_exit 2 "--max-pbkdf2-iterations 0: usage error"
+
 finish

@@ -220,7 +220,7 @@ TEST_CASE("KeyRewrite::read: a public key or garbage throws corrupt with the pat
     write_file_bytes(dir / "junk", "hello\n");
     for (const char* name : {"id.pub", "junk"}) {
         try {
-            (void)KeyRewrite::read(dir / name, formats::max_kdf_rounds_default);
+            (void)KeyRewrite::read(dir / name, formats::PrivateKeyFileOptions{});
             FAIL("expected an error");
         } catch (const Error& error) {
             CHECK(error.kind() == Errc::corrupt);
@@ -234,7 +234,7 @@ TEST_CASE("KeyRewrite::new_protection: keeps the file's cipher and rounds unless
     const auto* gcm = formats::find_cipher("aes256-gcm@openssh.com");
     REQUIRE(gcm != nullptr);
     write_openssh_key(dir / "id", "old", *gcm, 3);
-    const KeyRewrite rewrite = KeyRewrite::read(dir / "id", formats::max_kdf_rounds_default);
+    const KeyRewrite rewrite = KeyRewrite::read(dir / "id", formats::PrivateKeyFileOptions{});
     CHECK(rewrite.protection() == KeyProtection{true, "aes256-gcm@openssh.com", 3});
 
     CHECK(rewrite.new_protection({}, true) == KeyProtection{true, "aes256-gcm@openssh.com", 3});
@@ -246,7 +246,7 @@ TEST_CASE("KeyRewrite::new_protection: keeps the file's cipher and rounds unless
 TEST_CASE("KeyRewrite::new_protection: an unencrypted key gets aes256-ctr and 24 rounds") {
     TempDir dir;
     write_openssh_key(dir / "id", "");
-    const KeyRewrite rewrite = KeyRewrite::read(dir / "id", formats::max_kdf_rounds_default);
+    const KeyRewrite rewrite = KeyRewrite::read(dir / "id", formats::PrivateKeyFileOptions{});
     CHECK_FALSE(rewrite.encrypted());
     CHECK(rewrite.new_protection({}, true) == KeyProtection{true, "aes256-ctr", 24});
 }
@@ -254,7 +254,7 @@ TEST_CASE("KeyRewrite::new_protection: an unencrypted key gets aes256-ctr and 24
 TEST_CASE("KeyRewrite::new_protection: bad -Z or -a throws usage") {
     TempDir dir;
     write_openssh_key(dir / "id", "old");
-    const KeyRewrite rewrite = KeyRewrite::read(dir / "id", formats::max_kdf_rounds_default);
+    const KeyRewrite rewrite = KeyRewrite::read(dir / "id", formats::PrivateKeyFileOptions{});
     const std::vector<ProtectionChange> bad{{std::string{"rot13"}, {}}, {{}, 0u}, {std::string{"none"}, {}}};
     for (const ProtectionChange& change : bad) {
         try {
@@ -269,7 +269,7 @@ TEST_CASE("KeyRewrite::new_protection: bad -Z or -a throws usage") {
 TEST_CASE("KeyRewrite::unlock: a wrong passphrase throws bad_passphrase with the path") {
     TempDir dir;
     write_openssh_key(dir / "id", "old");
-    KeyRewrite rewrite = KeyRewrite::read(dir / "id", formats::max_kdf_rounds_default);
+    KeyRewrite rewrite = KeyRewrite::read(dir / "id", formats::PrivateKeyFileOptions{});
     try {
         rewrite.unlock(Passphrase{"wrong"});
         FAIL("expected an error");
@@ -282,7 +282,7 @@ TEST_CASE("KeyRewrite::unlock: a wrong passphrase throws bad_passphrase with the
 TEST_CASE("KeyRewrite::unlock_and_derive: a wrong old passphrase wins over the new derivation") {
     TempDir dir;
     write_openssh_key(dir / "id", "old");
-    KeyRewrite rewrite = KeyRewrite::read(dir / "id", formats::max_kdf_rounds_default);
+    KeyRewrite rewrite = KeyRewrite::read(dir / "id", formats::PrivateKeyFileOptions{});
     auto rng = sshkit::test::seeded_rng(2);
     const Passphrase wrong{"wrong"}, fresh{"new"};
     CHECK_THROWS_AS(rewrite.unlock_and_derive(wrong, fresh, rewrite.new_protection({}, true), rng), Error);
@@ -298,7 +298,7 @@ TEST_CASE("KeyRewrite::encode: every key type and cipher keeps key, comment, cip
             CAPTURE(static_cast<int>(type));
             TempDir dir;
             const KeyFile file = write_openssh_key(dir / "id", "old", cipher, 1, type);
-            KeyRewrite rewrite = KeyRewrite::read(file.path, formats::max_kdf_rounds_default);
+            KeyRewrite rewrite = KeyRewrite::read(file.path, formats::PrivateKeyFileOptions{});
             auto rng = sshkit::test::seeded_rng(5);
             const Passphrase old_passphrase{"old"}, new_passphrase{"new"};
             const KeyProtection protection = rewrite.new_protection({}, true);
@@ -338,7 +338,7 @@ TEST_CASE("KeyRewrite::encode: legacy PEM, PKCS#8 and PPK stay in their format")
         const fs::path path = dir / c.name;
         write_file_bytes(path, text_of(c.text));
         const auto format_before = formats::detect_key_file(text_of(c.text));
-        KeyRewrite rewrite = KeyRewrite::read(path, formats::max_kdf_rounds_default);
+        KeyRewrite rewrite = KeyRewrite::read(path, formats::PrivateKeyFileOptions{});
         CHECK(rewrite.encrypted());
         CHECK(rewrite.holds_comment() == c.holds_comment);
         rewrite.unlock_and_derive(old_passphrase, new_passphrase, rewrite.new_protection({}, true), rng);
@@ -357,7 +357,7 @@ TEST_CASE("KeyRewrite::derive: legacy PEM refuses a passphrase shorter than 5 ch
     const keys::PrivateKey key = keys::PrivateKey::generate(keys::KeyType::rsa, 1024, rng);
     TempDir dir;
     write_file_bytes(dir / "pem", text_of(formats::encode_legacy_pem(key, Passphrase{}, rng)));
-    KeyRewrite rewrite = KeyRewrite::read(dir / "pem", formats::max_kdf_rounds_default);
+    KeyRewrite rewrite = KeyRewrite::read(dir / "pem", formats::PrivateKeyFileOptions{});
     rewrite.unlock(Passphrase{});
     const Passphrase short_passphrase{"abcd"};
     try {
