@@ -6,8 +6,10 @@
 #include "cli/atomic_file.hpp"
 #include "cli/commands.hpp"
 #include "cli/file_io.hpp"
+#include "cli/json.hpp"
 #include "cli/key_input.hpp"
 #include "cli/passphrase.hpp"
+#include "fingerprint/digest.hpp"
 #include "formats/key_file.hpp"
 #include "formats/openssh_private.hpp"
 #include "formats/openssh_public.hpp"
@@ -70,7 +72,23 @@ struct ConvertOptions {
     std::uint32_t rounds = formats::openssh_default_write_rounds;
     bool force = false;
     bool to_stdout = false;
+    bool json = false;
 };
+
+// --json: what was written, for scripts (docs/json.md).
+void print_json(Context& ctx, const std::string& output, OutputFormat format, const keys::PublicKey& key,
+                const std::string& comment, bool encrypted) {
+    JsonObject object;
+    object.add("path", output)
+        .add("format", name_of(format))
+        .add("private", is_private_output(format))
+        .add("type", key.type_name())
+        .add("bits", static_cast<std::uint64_t>(key.bits()))
+        .add("fingerprint", fingerprint::fingerprint(fingerprint::HashAlg::sha256, key.blob()))
+        .add("comment", comment)
+        .add("encrypted", encrypted);
+    ctx.out << object.str() << '\n';
+}
 
 // A replaced file keeps its old mode (cli/atomic_file); a private key must not inherit a loose one, so a loose
 // old file is tightened to 0600 before it is replaced.
@@ -131,6 +149,10 @@ Replace replace_mode(const ConvertOptions& options) { return options.force ? Rep
 
 void run_convert(const ConvertOptions& options, Context& ctx) {
     if (options.file.empty()) throw Error{Errc::usage, "the key file name is empty"};
+    // The object describes the file written; on stdout it would be mixed into the key itself.
+    if (options.json && !options.output) {
+        throw Error{Errc::usage, "--json needs -o: it describes the file written", "add -o FILE"};
+    }
     const std::filesystem::path path{options.file};
     const SecretBytes contents = read_key_file(path);
     const std::string_view text = as_text(contents);
@@ -175,6 +197,7 @@ void run_convert(const ConvertOptions& options, Context& ctx) {
         const std::string encoded = encode_public(output_format, public_line->key, comment);
         if (options.output) {
             write_file_atomically(*options.output, encoded, 0644, replace_mode(options));
+            if (options.json) print_json(ctx, *options.output, output_format, public_line->key, comment, false);
         } else {
             ctx.out << encoded << std::flush;
         }
@@ -201,6 +224,10 @@ void run_convert(const ConvertOptions& options, Context& ctx) {
         const std::filesystem::path output_path{*options.output};
         if (options.force) tighten_existing_file(output_path);
         write_file_atomically(output_path, encoded.bytes(), 0600, replace_mode(options));
+        if (options.json) {
+            print_json(ctx, *options.output, output_format, decoded.key.public_key(), comment,
+                       !new_passphrase.empty());
+        }
     } else {
         ctx.out.write(reinterpret_cast<const char*>(encoded.bytes().data()),
                       static_cast<std::streamsize>(encoded.size()));
@@ -232,6 +259,7 @@ void add_convert_command(CLI::App& app, Context& ctx) {
         ->capture_default_str()
         ->check(CLI::Range(1u, 0xffffffffu));
     command->add_flag("--force", options->force, "Replace an existing output file");
+    command->add_flag("--json", options->json, "Print one JSON object describing the file written (needs -o)");
     command->callback([options, &ctx]() { run_convert(*options, ctx); });
 }
 

@@ -44,7 +44,7 @@ _sshkit() {
     comment) opts="-h --help -f --file $key_input -C --comment --json -q --quiet" ;;
     convert)
         opts="-h --help -f --file --to -o --output --stdout -C --comment $key_input $new_passphrase -a --rounds
-              --force"
+              --force --json"
         ;;
     fp) opts='-h --help -E --hash -v --randomart -B --bubblebabble --json -f --file' ;;
     randomart) opts='-h --help -E --hash -B --bubblebabble --json -f --file' ;;

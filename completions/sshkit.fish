@@ -96,6 +96,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from convert' -l new-passphrase-fi
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -l new-passphrase-env -x -a '(set -n -x)' -d 'Read the new passphrase from this environment variable'
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -s a -l rounds -x -d 'bcrypt KDF rounds for an encrypted openssh output'
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -l force -d 'Replace an existing output file'
+complete -c sshkit -n '__fish_seen_subcommand_from convert' -l json -d 'Print one JSON object describing the file written'
 
 # sshkit fp
 complete -c sshkit -n '__fish_seen_subcommand_from fp' -s h -l help -d 'Print the options and exit'

@@ -289,4 +289,20 @@ run_sshkit convert -f "$T/spliced.ppk" --to pub
 expect_exit 3 "a PPK with halves of two keys under a valid MAC is corrupt (exit 3)"
 expect_stderr_match "does not match|not equal" "and says the halves disagree"
 
+# --- --json: one object describing the file written; without -o a usage error ---------------------------------------
+run_sshkit convert -f "$T/spliced.ppk" --to pub -o "$T/never" --json
+expect_stdout "" "--json on a failing conversion: nothing on stdout"
+json_src=$T/json-src
+ssh-keygen -q -t ecdsa -N '' -C 'json src' -f "$json_src"
+run_sshkit convert -f "$json_src" --to ppk -N 'five chars' -o "$T/json.ppk" --json
+expect_exit 0 "--json --to ppk: exit 0"
+fp=$(ssh-keygen -lf "$json_src.pub" | cut -d' ' -f2)
+expect_stdout "{\"path\":\"$T/json.ppk\",\"format\":\"ppk\",\"private\":true,\"type\":\"ecdsa-sha2-nistp256\",\"bits\":256,\"fingerprint\":\"$fp\",\"comment\":\"json src\",\"encrypted\":true}" \
+    "--json --to ppk: the object, fingerprint as ssh-keygen -l"
+run_sshkit convert -f "$json_src.pub" --to rfc4716 -o "$T/json.rfc" --json
+expect_stdout_match '"format":"rfc4716","private":false,.*"encrypted":false}$' "--json --to rfc4716: a public file"
+run_sshkit convert -f "$json_src.pub" --to rfc4716 --json
+expect_exit 2 "--json without -o: usage error"
+expect_stdout "" "--json without -o: nothing on stdout"
+
 finish
