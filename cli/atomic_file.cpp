@@ -4,11 +4,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/random.h>
@@ -183,6 +185,44 @@ void AtomicFile::write(std::span<const std::uint8_t> bytes) {
 
 void AtomicFile::write(std::string_view text) {
     write(std::span<const std::uint8_t>{reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+}
+
+void AtomicFile::copy_from(int source, std::uint64_t offset, std::uint64_t length) {
+    ensure_open();
+    auto in = static_cast<loff_t>(offset);
+    bool kernel_copy = true;
+    std::vector<char> buffer;
+    while (length > 0) {
+        // A chunk at a time: copy_file_range takes a size_t and a signal may cut a large copy short.
+        const std::size_t chunk = static_cast<std::size_t>(std::min<std::uint64_t>(length, 1U << 30));
+        ssize_t copied = -1;
+        if (kernel_copy) {
+            copied = ::copy_file_range(source, &in, m_fd, nullptr, chunk, 0);
+            if (copied < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP ||
+                               errno == EPERM || errno == ETXTBSY)) {
+                // Not between these two files (an older kernel across filesystems, a filesystem without it).
+                kernel_copy = false;
+                continue;
+            }
+        } else {
+            buffer.resize(std::min<std::size_t>(chunk, 1U << 20));
+            copied = ::pread(source, buffer.data(), std::min(chunk, buffer.size()), in);
+            if (copied > 0) {
+                write(std::string_view{buffer.data(), static_cast<std::size_t>(copied)});
+                in += copied;
+            }
+        }
+        if (copied < 0) {
+            if (errno == EINTR) continue;
+            fail(errno, "cannot copy into temporary file");
+        }
+        if (copied == 0) {
+            discard();
+            throw Error{Errc::io, "cannot copy into temporary file: the file copied from ended early"}.at(
+                m_target.string());
+        }
+        length -= static_cast<std::uint64_t>(copied);
+    }
 }
 
 void AtomicFile::commit() {

@@ -63,6 +63,10 @@ public:
 
     void write(std::span<const std::uint8_t> bytes);
     void write(std::string_view text);
+    // Appends `length` bytes of the open file `source`, from `offset`, copied inside the kernel (copy_file_range;
+    // pread and write where that is not possible), so a rewrite that keeps most of a large file does not pass
+    // those bytes through memory. `source` is not moved. A source that ends early is Errc::io.
+    void copy_from(int source, std::uint64_t offset, std::uint64_t length);
 
     // fsync the temp, rename it onto the target (RENAME_NOREPLACE for Replace::never), fsync the directory.
     // After a failure the object is spent: the temp is gone and the target untouched. One exception: when only

@@ -9,8 +9,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <istream>
+#include <streambuf>
 #include <cstdlib>
 #include <thread>
 #include <utility>
@@ -109,8 +114,14 @@ Identity identity_of(const std::filesystem::path& path) {
     return identity;
 }
 
-// Reads the file without following a symlink at its name (unless asked) and without blocking on a FIFO.
-std::string read_text(const std::filesystem::path& path, bool follow_symlink) {
+[[noreturn]] void throw_too_large(const std::filesystem::path& path) {
+    throw Error{Errc::corrupt, fmt::format("file is larger than {} bytes", max_authorized_keys_bytes)}.at(
+        path.string());
+}
+
+// Opens the file for reading without following a symlink at its name (unless asked) and without blocking on a
+// FIFO; anything but a regular file of at most max_authorized_keys_bytes is refused.
+Descriptor open_for_reading(const std::filesystem::path& path, bool follow_symlink) {
     const int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (follow_symlink ? 0 : O_NOFOLLOW);
     Descriptor fd{::open(path.c_str(), flags)};
     if (fd.get() < 0) {
@@ -124,28 +135,76 @@ std::string read_text(const std::filesystem::path& path, bool follow_symlink) {
     struct stat info {};
     if (::fstat(fd.get(), &info) != 0) throw system_error(errno).at(path.string());
     if (!S_ISREG(info.st_mode)) throw Error{Errc::unsafe, "is not a regular file"}.at(path.string());
-    const auto too_large = [&] {
-        return Error{Errc::corrupt, fmt::format("file is larger than {} bytes", max_authorized_keys_bytes)}.at(
-            path.string());
-    };
-    if (static_cast<std::uintmax_t>(info.st_size) > max_authorized_keys_bytes) throw too_large();
-    std::string text(static_cast<std::size_t>(info.st_size) + 1, '\0');
-    std::size_t used = 0;
-    for (;;) {
-        if (used == text.size()) {
-            if (used > max_authorized_keys_bytes) throw too_large();
-            text.resize(std::min(text.size() * 2, max_authorized_keys_bytes + 1));
+    if (static_cast<std::uintmax_t>(info.st_size) > max_authorized_keys_bytes) throw_too_large(path);
+    return fd;
+}
+
+// An istream buffer over a descriptor that reads straight into the caller's memory: LineReader's large reads
+// cost one read(2) each and no second copy. A read error or a file that grows past the size limit while being
+// read throws sshkit::Error out of the istream (whose exceptions() must include badbit).
+class DescriptorBuffer final : public std::streambuf {
+public:
+    DescriptorBuffer(int fd, std::filesystem::path path) : m_fd(fd), m_path(std::move(path)) {}
+
+protected:
+    std::streamsize xsgetn(char* out, std::streamsize wanted) override {
+        std::streamsize got = 0;
+        // Bytes underflow() buffered first, if any.
+        if (gptr() < egptr()) {
+            got = std::min<std::streamsize>(wanted, egptr() - gptr());
+            std::memcpy(out, gptr(), static_cast<std::size_t>(got));
+            gbump(static_cast<int>(got));
         }
-        const ssize_t got = ::read(fd.get(), text.data() + used, text.size() - used);
+        while (got < wanted) {
+            const std::size_t n = fill(out + got, static_cast<std::size_t>(wanted - got));
+            if (n == 0) break;
+            got += static_cast<std::streamsize>(n);
+        }
+        return got;
+    }
+
+    int_type underflow() override {
+        if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+        const std::size_t n = fill(m_small.data(), m_small.size());
+        if (n == 0) return traits_type::eof();
+        setg(m_small.data(), m_small.data(), m_small.data() + n);
+        return traits_type::to_int_type(*gptr());
+    }
+
+private:
+    std::size_t fill(char* out, std::size_t wanted) {
+        if (m_fd < 0) return 0;
+        for (;;) {
+            const ssize_t got = ::read(m_fd, out, wanted);
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) throw system_error(errno).at(m_path.string());
+            m_total += static_cast<std::size_t>(got);
+            if (m_total > max_authorized_keys_bytes) throw_too_large(m_path);
+            return static_cast<std::size_t>(got);
+        }
+    }
+
+    int m_fd;
+    std::filesystem::path m_path;
+    std::size_t m_total = 0;
+    std::array<char, 4096> m_small{};
+};
+
+// Reads the whole file (for read(), which returns the text).
+std::string read_text(const std::filesystem::path& path, bool follow_symlink) {
+    const Descriptor fd = open_for_reading(path, follow_symlink);
+    std::string text;
+    std::array<char, 64 * 1024> chunk;
+    for (;;) {
+        const ssize_t got = ::read(fd.get(), chunk.data(), chunk.size());
         if (got < 0) {
             if (errno == EINTR) continue;
             throw system_error(errno).at(path.string());
         }
         if (got == 0) break;
-        used += static_cast<std::size_t>(got);
+        if (text.size() + static_cast<std::size_t>(got) > max_authorized_keys_bytes) throw_too_large(path);
+        text.append(chunk.data(), static_cast<std::size_t>(got));
     }
-    if (used > max_authorized_keys_bytes) throw too_large();
-    text.resize(used);
     return text;
 }
 
@@ -164,7 +223,8 @@ public:
         if (!initial.directory_exists) {
             // Without the directory there is nothing to lock or read; create it only when a write is wanted.
             run.before = initial;
-            run.decision = plan(initial);
+            formats::LineReader no_lines{std::string_view{}};
+            run.decision = plan(initial, no_lines);
             if (!run.decision.new_text) return finish(run);
             create_directory(initial);
         }
@@ -172,12 +232,22 @@ public:
         remove_stale_temps();
         for (int attempt = 1;; ++attempt) {
             const Identity read_identity = identity_of(m_path);
-            run.before = read_state(false, true);
-            run.decision = plan(run.before);
+            run.before = read_state(false, false);
+            // The planner reads the lines through this descriptor, and the unchanged ranges are copied from it:
+            // the bytes kept are those of the inode that was read, even if the name is replaced meanwhile.
+            const Descriptor source = run.before.file ? open_for_reading(m_path, false) : Descriptor{};
+            DescriptorBuffer buffer{source.get(), m_path};
+            std::istream in{&buffer};
+            in.exceptions(std::ios::badbit);
+            formats::LineReader lines{in};
+            run.decision = plan(run.before, lines);
             if (!run.decision.new_text) break;
             check_replaceable(run.before);
             AtomicFile file{m_path, 0600, Replace::allowed};
-            file.write(*run.decision.new_text);
+            for (const formats::TextPiece& piece : run.decision.new_text->pieces) {
+                if (piece.old_length != 0) file.copy_from(source.get(), piece.old_offset, piece.old_length);
+                file.write(piece.added);
+            }
             if (!(identity_of(m_path) == read_identity)) {
                 if (attempt >= max_edit_attempts) {
                     throw Error{Errc::io, "the file keeps changing while being edited (another program writes it "
@@ -519,10 +589,9 @@ void run_key_edit(Context& ctx, KeysFileAccess& file, const KeyEditRequest& requ
     std::optional<formats::AuthorizedKeysEdit> edit;
     std::vector<std::string> warnings;
     std::vector<PermissionProblem> problems;
-    const auto plan = [&](const KeysFileState& state) {
+    const auto plan = [&](const KeysFileState& state, formats::LineReader& lines) {
         warnings.clear();
-        edit = formats::edit_authorized_keys(state.text ? std::string_view{*state.text} : std::string_view{},
-                                             request.entry, request.mode);
+        edit = formats::edit_authorized_keys(lines, request.entry, request.mode);
         refuse_invalid_lines(*edit, name, warnings);
         problems = strict_modes_problems(state);
         if (request.require_usable_file && !request.check) {
@@ -545,7 +614,8 @@ void run_key_edit(Context& ctx, KeysFileAccess& file, const KeyEditRequest& requ
     EditRun run;
     if (request.check) {
         run.before = file.read(false);
-        run.decision = plan(run.before);
+        formats::LineReader lines{run.before.text ? std::string_view{*run.before.text} : std::string_view{}};
+        run.decision = plan(run.before, lines);
         for (PermissionProblem& problem : problems) {
             (run.decision.fix_permissions && problem.fixable ? run.fixed : run.remaining).push_back(std::move(problem));
         }

@@ -3,10 +3,11 @@
 // it holds, the modes sshd's StrictModes checks, and the locked read-decide-write cycle that changes it.
 //
 // Local edits: an exclusive flock on ".<name>.lock" beside the file serialises sshkit runs (the lock file stays;
-// removing it would let two runs lock two different inodes); the file is read, the change decided, and the
-// new contents written with AtomicFile (temp + rename in the same directory, owner and mode kept). A writer
-// that does not take the lock (ssh-copy-id's `cat >>`) is caught by comparing the file's identity, size and
-// mtime just before the rename: the cycle is then run again. A missing directory is created 0700 and a new
+// removing it would let two runs lock two different inodes); the file is read line by line through one open
+// descriptor, the change decided, and the new contents written with AtomicFile (temp + rename in the same
+// directory, owner and mode kept), the unchanged ranges copied by the kernel from that same descriptor. A
+// writer that does not take the lock (ssh-copy-id's `cat >>`, an editor) is caught by comparing the file's
+// identity, size and mtime just before the rename: the cycle is then run again. A missing directory is created 0700 and a new
 // file 0600 (given to the account that owns the surrounding directory when root creates them).
 //
 // Reads without a change (list, --check) take no lock: every writer renames, so a reader sees a whole file.
@@ -43,7 +44,9 @@ struct PathFacts {
 // What a read finds. Paths are as the host sees them (absolute).
 struct KeysFileState {
     std::string path;
-    std::optional<std::string> text; // std::nullopt: the file does not exist
+    // The contents, from read(): std::nullopt when the file does not exist. edit() leaves this empty and hands
+    // the planner the file's lines as it reads them, so a large file is never held in memory.
+    std::optional<std::string> text;
     std::optional<PathFacts> file;   // set when something exists at the path
     // The file's directory (resolved), then each parent up to the account's home directory or "/". Missing
     // directories are left out: they will be created 0700.
@@ -72,10 +75,11 @@ std::optional<std::string> mode_problem(mode_t mode);
 // What the caller wants done, decided from what was read (the decision runs under the lock, and again if the
 // file changed underneath).
 struct EditDecision {
-    std::optional<std::string> new_text; // write these contents
-    bool fix_permissions = false;        // chmod go-w every fixable problem
+    std::optional<formats::NewText> new_text; // write these contents (pieces of the old text and new bytes)
+    bool fix_permissions = false;             // chmod go-w every fixable problem
 };
-using EditPlanner = std::function<EditDecision(const KeysFileState&)>;
+// Gets the facts and the file's lines (none when it does not exist), read to the end before anything is written.
+using EditPlanner = std::function<EditDecision(const KeysFileState&, formats::LineReader& lines)>;
 
 struct EditRun {
     KeysFileState before;

@@ -345,7 +345,8 @@ public:
             EditRun run;
             run.before = read_facts(session);
             if (!session.saw_ready) throw protocol_error("the remote script ended early", session);
-            run.decision = plan(run.before);
+            formats::LineReader lines{run.before.text ? std::string_view{*run.before.text} : std::string_view{}};
+            run.decision = plan(run.before, lines);
 
             std::string mode = "600";
             std::string owner = "-";
@@ -367,9 +368,10 @@ public:
             const char* fix = run.decision.fix_permissions ? "1" : "0";
             try {
                 if (run.decision.new_text) {
-                    session.process->write_all(
-                        fmt::format("write {} {} {} {}\n", run.decision.new_text->size(), mode, owner, fix));
-                    session.process->write_all(*run.decision.new_text);
+                    const std::string text = run.decision.new_text->assemble(
+                        run.before.text ? std::string_view{*run.before.text} : std::string_view{});
+                    session.process->write_all(fmt::format("write {} {} {} {}\n", text.size(), mode, owner, fix));
+                    session.process->write_all(text);
                 } else {
                     session.process->write_all(fmt::format("keep 0 - - {}\n", fix));
                 }

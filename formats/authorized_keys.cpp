@@ -296,19 +296,48 @@ void append_quoted(std::string& out, std::string_view name, std::string_view val
 
 // ---- Lines -----------------------------------------------------------------------------------------------------
 
-LineReader::LineReader(std::istream& in, std::size_t max_line) : m_in(in), m_max_line(max_line), m_buffer(read_chunk) {}
+namespace {
+
+// A line's ending as one of the string literals, so that it outlives the buffer the line was read into.
+std::string_view ending_of(std::string_view raw) noexcept {
+    if (raw.ends_with("\r\n")) return "\r\n";
+    if (raw.ends_with('\n')) return "\n";
+    if (raw.ends_with('\r')) return "\r";
+    return "";
+}
+
+} // namespace
+
+LineReader::LineReader(std::istream& in, std::size_t max_line) : m_in(&in), m_max_line(max_line), m_buffer(read_chunk) {}
+
+LineReader::LineReader(std::string_view text, std::size_t max_line) : m_text(text), m_max_line(max_line) {}
 
 bool LineReader::refill() {
+    if (m_end > 0) m_last_byte = m_buffer[m_end - 1];
     if (m_eof) return false;
-    m_in.read(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
-    const auto got = static_cast<std::size_t>(m_in.gcount());
+    m_in->read(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
+    const auto got = static_cast<std::size_t>(m_in->gcount());
     if (got < m_buffer.size()) m_eof = true;
     m_begin = 0;
     m_end = got;
     return got > 0;
 }
 
+// The same lines and the same overlong rule as the stream form: a line (ending included) longer than the cap.
+std::optional<TextLine> LineReader::next_in_memory() {
+    if (m_text.empty()) return std::nullopt;
+    const auto* newline = static_cast<const char*>(std::memchr(m_text.data(), '\n', m_text.size()));
+    const std::size_t length =
+        newline == nullptr ? m_text.size() : static_cast<std::size_t>(newline - m_text.data()) + 1;
+    const std::string_view raw = m_text.substr(0, length);
+    m_text.remove_prefix(length);
+    ++m_number;
+    if (length > m_max_line) return TextLine{{}, m_number, length, ending_of(raw)};
+    return TextLine{raw, m_number, 0, ending_of(raw)};
+}
+
 std::optional<TextLine> LineReader::next() {
+    if (m_in == nullptr) return next_in_memory();
     m_carry.clear();
     std::size_t skipped = 0; // bytes of an overlong line dropped so far
     for (;;) {
@@ -321,11 +350,16 @@ std::optional<TextLine> LineReader::next() {
             m_begin += length;
             ++m_number;
             if (skipped != 0 || m_carry.size() + length > m_max_line) {
-                return TextLine{{}, m_number, skipped + m_carry.size() + length};
+                // The line's bytes are gone; its ending is known from the byte before the newline.
+                const char before = length > 1 ? newline[-1] : m_last_byte;
+                return TextLine{{}, m_number, skipped + m_carry.size() + length, before == '\r' ? "\r\n" : "\n"};
             }
-            if (m_carry.empty()) return TextLine{{start, length}, m_number, 0};
+            if (m_carry.empty()) {
+                const std::string_view raw{start, length};
+                return TextLine{raw, m_number, 0, ending_of(raw)};
+            }
             m_carry.append(start, length);
-            return TextLine{m_carry, m_number, 0};
+            return TextLine{m_carry, m_number, 0, ending_of(m_carry)};
         }
         // No newline in what is buffered: keep it (or count it, once the line is known to be overlong).
         if (skipped != 0 || m_carry.size() + available > m_max_line) {
@@ -339,8 +373,8 @@ std::optional<TextLine> LineReader::next() {
     // End of input: a last line without a newline, if any.
     if (skipped == 0 && m_carry.empty()) return std::nullopt;
     ++m_number;
-    if (skipped != 0) return TextLine{{}, m_number, skipped};
-    return TextLine{m_carry, m_number, 0};
+    if (skipped != 0) return TextLine{{}, m_number, skipped, m_last_byte == '\r' ? "\r" : ""};
+    return TextLine{m_carry, m_number, 0, ending_of(m_carry)};
 }
 
 std::string_view line_ending(std::string_view raw) noexcept {

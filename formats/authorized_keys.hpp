@@ -11,7 +11,7 @@
 // for a quote inside. A line sshd would refuse (unknown or malformed option, bad key) is kept as Kind::invalid
 // with the reason in `problem`.
 //
-// The same streaming LineReader serves known_hosts (formats/known_hosts.hpp) and any other line-based key list.
+// The same LineReader serves known_hosts (formats/known_hosts.hpp) and any other line-based key list.
 #include "keys/error.hpp"
 #include "keys/key.hpp"
 
@@ -32,35 +32,45 @@ inline constexpr std::size_t max_key_list_line = 1024 * 1024;
 // ---- Lines, streamed ---------------------------------------------------------------------------------------------
 
 struct TextLine {
-    // The line's bytes with its ending ("\n", "\r\n" or none on the last line). Points into the reader's
-    // buffers: valid until the next call to LineReader::next(). Empty when the line was overlong.
+    // The line's bytes with its ending ("\n", "\r\n" or none on the last line). From a stream it points into
+    // the reader's buffers: valid until the next call to LineReader::next(); from text in memory it points into
+    // that text. Empty when the line was overlong.
     std::string_view raw;
     std::size_t number = 0; // 1-based
     // Non-zero when the line (ending included) was longer than the reader's cap: its bytes were skipped up to
     // the next newline and this is how many there were.
     std::size_t overlong_length = 0;
+    // The line's ending, also for an overlong line: "\r\n", "\n", "\r" (only at the very end) or "". Always
+    // a string literal, valid after the next call too.
+    std::string_view ending;
 };
 
-// Splits a stream into lines without holding more than one line (up to the cap) and one read buffer, so memory
-// stays flat however long the file is. Reads with istream::read in large chunks.
+// Splits a stream, or text already in memory, into lines. From a stream it holds no more than one line (up to
+// the cap) and one read buffer, so memory stays flat however long the file is, and reads with istream::read in
+// large chunks. From memory it copies nothing: each line is a view into the text, valid as long as the text is
+// (a 100,000-line file is split at memchr speed, which is what keeps install on a large file cheap).
 class LineReader {
 public:
     explicit LineReader(std::istream& in, std::size_t max_line = max_key_list_line);
+    explicit LineReader(std::string_view text, std::size_t max_line = max_key_list_line);
 
-    // The next line, or std::nullopt at the end of the stream. A stream that fails (badbit) ends the lines;
+    // The next line, or std::nullopt at the end of the input. A stream that fails (badbit) ends the lines;
     // the caller checks the stream or its buffer for a read error.
     std::optional<TextLine> next();
 
 private:
     bool refill();
+    std::optional<TextLine> next_in_memory();
 
-    std::istream& m_in;
+    std::istream* m_in = nullptr; // nullptr: the lines of m_text
+    std::string_view m_text;      // unread text (in-memory mode)
     std::size_t m_max_line;
     std::vector<char> m_buffer;
     std::size_t m_begin = 0; // unread bytes are m_buffer[m_begin, m_end)
     std::size_t m_end = 0;
     bool m_eof = false;
     std::string m_carry; // a line that spans two reads
+    char m_last_byte = 0; // the last byte of the previous read, for the ending of a line split across reads
     std::size_t m_number = 0;
 };
 

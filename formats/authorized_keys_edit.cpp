@@ -6,33 +6,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <istream>
-#include <streambuf>
+#include <array>
+#include <cstring>
+
+#include <string.h>
 
 namespace sshkit::formats {
 namespace {
-
-// Lets LineReader (the one line splitter) read text already in memory without copying it into a stringstream.
-class TextBuffer : public std::streambuf {
-public:
-    explicit TextBuffer(std::string_view text) {
-        char* begin = const_cast<char*>(text.data()); // only ever read: streambuf's get area is not const
-        setg(begin, begin, begin + text.size());
-    }
-};
 
 std::vector<KeyOption> sorted_by_name(std::span<const KeyOption> options) {
     std::vector<KeyOption> sorted{options.begin(), options.end()};
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const KeyOption& a, const KeyOption& b) { return a.name < b.name; });
     return sorted;
-}
-
-// The ending to give a line we add: the one of the last terminated line, "\n" for a file without any.
-std::string_view file_line_ending(std::string_view text) {
-    const std::size_t newline = text.rfind('\n');
-    if (newline != std::string_view::npos && newline > 0 && text[newline - 1] == '\r') return "\r\n";
-    return "\n";
 }
 
 bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
@@ -49,15 +35,28 @@ std::string_view first_token(std::string_view text) noexcept {
     return text.substr(0, at);
 }
 
+// Byte classes for the scan of a key's base64 field, which is most of every line: one table look-up per byte.
+enum : unsigned char { other_byte = 0, base64_byte = 1, blank_byte = 2 };
+constexpr std::array<unsigned char, 256> byte_classes = [] {
+    std::array<unsigned char, 256> classes{};
+    for (int c = 'A'; c <= 'Z'; ++c) classes[static_cast<std::size_t>(c)] = base64_byte;
+    for (int c = 'a'; c <= 'z'; ++c) classes[static_cast<std::size_t>(c)] = base64_byte;
+    for (int c = '0'; c <= '9'; ++c) classes[static_cast<std::size_t>(c)] = base64_byte;
+    for (const char c : {'+', '/', '='}) classes[static_cast<unsigned char>(c)] = base64_byte;
+    classes[' '] = blank_byte;
+    classes['\t'] = blank_byte;
+    return classes;
+}();
+
 // The base64 field after the key type at the start of `key_part`: present and made of base64 characters.
 std::optional<Error> key_data_problem(std::string_view key_part) {
-    const std::string_view data = first_token(skip_blanks(key_part.substr(first_token(key_part).size())));
-    if (data.empty()) return Error{Errc::corrupt, "no key data after the key type"};
-    const bool base64 = std::all_of(data.begin(), data.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
-               c == '=';
-    });
-    if (!base64) return Error{Errc::corrupt, fmt::format("key data is not base64: \"{}\"", excerpt(data))};
+    const std::string_view data = skip_blanks(key_part.substr(first_token(key_part).size()));
+    std::size_t at = 0;
+    while (at < data.size() && byte_classes[static_cast<unsigned char>(data[at])] == base64_byte) ++at;
+    if (at < data.size() && byte_classes[static_cast<unsigned char>(data[at])] != blank_byte) {
+        return Error{Errc::corrupt, fmt::format("key data is not base64: \"{}\"", excerpt(first_token(data)))};
+    }
+    if (at == 0) return Error{Errc::corrupt, "no key data after the key type"};
     return std::nullopt;
 }
 
@@ -98,12 +97,45 @@ std::optional<Error> grammar_problem(std::string_view raw) {
     return key_data_problem(key_part);
 }
 
+// Whether `text` contains `stem`, a key's base64: memmem for its last 32 bytes first, which are the key's own
+// (its first bytes, the encoded type name, are shared by every key of that type), then the rest in place.
+bool contains(std::string_view text, std::string_view stem) noexcept {
+    const std::size_t tail = std::min<std::size_t>(stem.size(), 32);
+    const std::size_t head = stem.size() - tail;
+    std::size_t from = head;
+    while (from + tail <= text.size()) {
+        const void* found = ::memmem(text.data() + from, text.size() - from, stem.data() + head, tail);
+        if (found == nullptr) return false;
+        const auto at = static_cast<std::size_t>(static_cast<const char*>(found) - text.data());
+        if (text.compare(at - head, head, stem.substr(0, head)) == 0) return true;
+        from = at + 1;
+    }
+    return false;
+}
+
 struct LineSpan {
     std::size_t offset = 0;
     std::size_t length = 0; // line ending included
+    std::string_view ending;
 };
 
 } // namespace
+
+std::size_t NewText::size() const noexcept {
+    std::size_t total = 0;
+    for (const TextPiece& piece : pieces) total += piece.old_length + piece.added.size();
+    return total;
+}
+
+std::string NewText::assemble(std::string_view old_text) const {
+    std::string text;
+    text.reserve(size());
+    for (const TextPiece& piece : pieces) {
+        text.append(old_text.substr(piece.old_offset, piece.old_length));
+        text.append(piece.added);
+    }
+    return text;
+}
 
 bool equivalent_key_options(std::span<const KeyOption> a, std::span<const KeyOption> b) {
     if (a.size() != b.size()) return false;
@@ -111,6 +143,11 @@ bool equivalent_key_options(std::span<const KeyOption> a, std::span<const KeyOpt
 }
 
 AuthorizedKeysEdit edit_authorized_keys(std::string_view old_text, const AuthorizedKeyEntry& entry, EditMode mode) {
+    LineReader lines{old_text};
+    return edit_authorized_keys(lines, entry, mode);
+}
+
+AuthorizedKeysEdit edit_authorized_keys(LineReader& lines, const AuthorizedKeyEntry& entry, EditMode mode) {
     AuthorizedKeysEdit edit;
     // Formatted first: an entry we cannot write is the caller's error, whatever the file holds.
     const std::string entry_line =
@@ -127,21 +164,24 @@ AuthorizedKeysEdit edit_authorized_keys(std::string_view old_text, const Authori
 
     std::vector<LineSpan> key_spans; // parallel to edit.key_lines
     AuthorizedKeysLine parsed;
-    TextBuffer buffer{old_text};
-    std::istream in{&buffer};
-    LineReader reader{in};
     std::size_t offset = 0;
-    while (const std::optional<TextLine> line = reader.next()) {
+    // The ending to give a line we add: that of the last terminated line, "\n" for a file without any. And the
+    // last line's own, which says whether the file ends in a newline.
+    std::string_view ending = "\n";
+    std::string_view last_ending = "\n";
+    while (const std::optional<TextLine> line = lines.next()) {
         const std::size_t length = line->overlong_length != 0 ? line->overlong_length : line->raw.size();
-        const LineSpan span{offset, length};
+        const LineSpan span{offset, length, line->ending};
         offset += length;
         edit.line_count = line->number;
+        last_ending = line->ending;
+        if (last_ending.ends_with('\n')) ending = last_ending;
         if (line->overlong_length != 0) {
             edit.invalid_lines.push_back(
                 {line->number, Error{Errc::corrupt, fmt::format("line is longer than {} bytes", max_key_list_line)}});
             continue;
         }
-        if (key_base64_stem.empty() || line->raw.find(key_base64_stem) == std::string_view::npos) {
+        if (key_base64_stem.empty() || !contains(line->raw, key_base64_stem)) {
             if (auto problem = grammar_problem(line->raw)) edit.invalid_lines.push_back({line->number, *problem});
             continue;
         }
@@ -162,45 +202,43 @@ AuthorizedKeysEdit edit_authorized_keys(std::string_view old_text, const Authori
         key_spans.push_back(span);
     }
 
-    const std::string_view ending = file_line_ending(old_text);
-    const bool ends_with_newline = old_text.empty() || old_text.back() == '\n';
+    const std::size_t old_size = offset;
+    const bool ends_with_newline = last_ending.ends_with('\n');
 
     // A file that does not end in a newline needs one before anything is appended; the new last line then goes
     // without one, as the old last line did.
     const auto append_entry = [&]() {
-        std::string text;
-        text.reserve(old_text.size() + entry_line.size() + 4);
-        text.append(old_text);
-        if (!ends_with_newline) text += old_text.back() == '\r' ? std::string_view{"\n"} : ending;
-        text += entry_line;
-        if (ends_with_newline) text += ending;
-        edit.new_text = std::move(text);
+        std::string added;
+        if (!ends_with_newline) added += last_ending == "\r" ? std::string_view{"\n"} : ending;
+        added += entry_line;
+        if (ends_with_newline) added += ending;
+        edit.new_text = NewText{{TextPiece{0, old_size, std::move(added)}}};
         edit.written_line = edit.line_count + 1;
         edit.outcome = EditOutcome::added;
     };
 
-    // Copies the old text without the lines in `drop`; the line at `rewrite` (if any) gets the entry instead.
+    // The old text without the lines in `drop`; the line at `rewrite` (if any) gets the entry instead.
     const auto rebuild = [&](const std::vector<bool>& drop, std::optional<std::size_t> rewrite) {
-        std::string text;
-        text.reserve(old_text.size() + entry_line.size());
+        NewText text;
         std::size_t copied_to = 0;
         std::size_t removed_before_rewrite = 0;
         for (std::size_t i = 0; i < key_spans.size(); ++i) {
             const bool dropped = drop[i];
             if (!dropped && rewrite != i) continue;
             const LineSpan span = key_spans[i];
-            text.append(old_text.substr(copied_to, span.offset - copied_to));
+            TextPiece piece{copied_to, span.offset - copied_to, {}};
             copied_to = span.offset + span.length;
             if (dropped) {
                 edit.removed_lines.push_back(edit.key_lines[i].number);
                 if (rewrite && i < *rewrite) ++removed_before_rewrite;
-                continue;
+            } else {
+                piece.added = entry_line;
+                piece.added += span.ending;
+                edit.written_line = edit.key_lines[i].number - removed_before_rewrite;
             }
-            text += entry_line;
-            text += line_ending(old_text.substr(span.offset, span.length));
-            edit.written_line = edit.key_lines[i].number - removed_before_rewrite;
+            text.pieces.push_back(std::move(piece));
         }
-        text.append(old_text.substr(copied_to));
+        text.pieces.push_back(TextPiece{copied_to, old_size - copied_to, {}});
         edit.new_text = std::move(text);
     };
 

@@ -64,10 +64,27 @@ struct InvalidLine {
     Error problem; // Errc::corrupt (bad bytes, options or key data, overlong) or Errc::unsupported (key type)
 };
 
+// New contents described against the old text: each piece is a range of the old text, copied as it is, then
+// new bytes. A writer can thus copy the unchanged bytes straight from the old file (copy_file_range) instead of
+// through memory: appending to a 40 MB file then moves no more than the new line through userspace.
+struct TextPiece {
+    std::size_t old_offset = 0;
+    std::size_t old_length = 0;
+    std::string added;
+};
+
+struct NewText {
+    std::vector<TextPiece> pieces; // in order; the old ranges never overlap and only move forward
+
+    std::size_t size() const noexcept;
+    // The whole new contents; `old_text` must be the text the edit was computed from.
+    std::string assemble(std::string_view old_text) const;
+};
+
 struct AuthorizedKeysEdit {
     EditOutcome outcome = EditOutcome::unchanged;
     // The new contents, set exactly when they differ from the old ones.
-    std::optional<std::string> new_text;
+    std::optional<NewText> new_text;
     std::vector<KeyLine> key_lines;          // every line of the old text holding the key, in order
     std::vector<std::size_t> removed_lines;  // numbers (old text) of the lines dropped
     std::optional<std::size_t> written_line; // number (new text) of the line added or rewritten
@@ -85,5 +102,8 @@ bool equivalent_key_options(std::span<const KeyOption> a, std::span<const KeyOpt
 // Errc::corrupt only when the entry itself cannot be written (an option value format_key_options refuses) or a
 // line would grow past max_key_list_line.
 AuthorizedKeysEdit edit_authorized_keys(std::string_view old_text, const AuthorizedKeyEntry& entry, EditMode mode);
+// The same, reading the old text line by line (a large file need not be in memory: the result refers to the old
+// text only by offsets). `lines` must start at the beginning of the text.
+AuthorizedKeysEdit edit_authorized_keys(LineReader& lines, const AuthorizedKeyEntry& entry, EditMode mode);
 
 } // namespace sshkit::formats

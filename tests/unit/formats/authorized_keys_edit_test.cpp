@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -61,7 +62,7 @@ TEST_CASE("edit_authorized_keys: add to an empty file writes one line with a new
     const AuthorizedKeysEdit edit = edit_authorized_keys("", entry(key_a()), EditMode::add);
     CHECK(edit.outcome == EditOutcome::added);
     REQUIRE(edit.changed());
-    CHECK(*edit.new_text == line_of(key_a(), "new") + "\n");
+    CHECK(edit.new_text->assemble("") == line_of(key_a(), "new") + "\n");
     CHECK(edit.written_line == 1);
     CHECK(edit.line_count == 0);
 }
@@ -71,18 +72,45 @@ TEST_CASE("edit_authorized_keys: add appends and keeps every other byte") {
     const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a(), "no-pty"), EditMode::add);
     CHECK(edit.outcome == EditOutcome::added);
     REQUIRE(edit.changed());
-    CHECK(*edit.new_text == old_text + "no-pty " + line_of(key_a(), "new") + "\n");
+    CHECK(edit.new_text->assemble(old_text) == old_text + "no-pty " + line_of(key_a(), "new") + "\n");
     CHECK(edit.written_line == 5);
     REQUIRE(edit.invalid_lines.size() == 1);
     CHECK(edit.invalid_lines[0].number == 4);
     CHECK(edit.invalid_lines[0].problem.kind() == Errc::corrupt);
 }
 
+TEST_CASE("edit_authorized_keys: an append keeps the whole old text as one range (nothing of it is copied)") {
+    const std::string old_text = line_of(key_b()) + "\n" + line_of(key_c()) + "\n";
+    const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a()), EditMode::add);
+    REQUIRE(edit.changed());
+    REQUIRE(edit.new_text->pieces.size() == 1);
+    CHECK(edit.new_text->pieces[0].old_offset == 0);
+    CHECK(edit.new_text->pieces[0].old_length == old_text.size());
+    CHECK(edit.new_text->pieces[0].added == line_of(key_a(), "new") + "\n");
+    CHECK(edit.new_text->size() == old_text.size() + line_of(key_a(), "new").size() + 1);
+}
+
+TEST_CASE("edit_authorized_keys: read from a stream, the same result as from memory") {
+    const std::string old_text = line_of(key_b()) + "\r\n" + "no-pty " + line_of(key_a()) + "\r\n" +
+                                 std::string(200, 'x') + "\r\n" + line_of(key_a()) + "\r\n" + line_of(key_c());
+    for (const EditMode mode : {EditMode::add, EditMode::replace, EditMode::remove}) {
+        CAPTURE(static_cast<int>(mode));
+        const AuthorizedKeysEdit from_memory = edit_authorized_keys(old_text, entry(key_a(), "restrict"), mode);
+        std::istringstream in{old_text};
+        LineReader lines{in, 100}; // the 200-byte line is overlong here, so its CRLF is known only from the stream
+        const AuthorizedKeysEdit streamed = edit_authorized_keys(lines, entry(key_a(), "restrict"), mode);
+        CHECK(streamed.outcome == from_memory.outcome);
+        REQUIRE(streamed.changed() == from_memory.changed());
+        if (streamed.changed()) CHECK(streamed.new_text->assemble(old_text) == from_memory.new_text->assemble(old_text));
+        CHECK(streamed.line_count == 5);
+    }
+}
+
 TEST_CASE("edit_authorized_keys: add to a CRLF file appends a CRLF line") {
     const std::string old_text = line_of(key_b()) + "\r\n" + line_of(key_c()) + "\r\n";
     const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a()), EditMode::add);
     REQUIRE(edit.changed());
-    CHECK(*edit.new_text == old_text + line_of(key_a(), "new") + "\r\n");
+    CHECK(edit.new_text->assemble(old_text) == old_text + line_of(key_a(), "new") + "\r\n");
 }
 
 TEST_CASE("edit_authorized_keys: add to a file without a final newline keeps it that way") {
@@ -90,19 +118,19 @@ TEST_CASE("edit_authorized_keys: add to a file without a final newline keeps it 
         const std::string old_text = line_of(key_b()) + "\n" + line_of(key_c());
         const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a()), EditMode::add);
         REQUIRE(edit.changed());
-        CHECK(*edit.new_text == old_text + "\n" + line_of(key_a(), "new"));
+        CHECK(edit.new_text->assemble(old_text) == old_text + "\n" + line_of(key_a(), "new"));
     }
     SUBCASE("CRLF") {
         const std::string old_text = line_of(key_b()) + "\r\n" + line_of(key_c());
         const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a()), EditMode::add);
         REQUIRE(edit.changed());
-        CHECK(*edit.new_text == old_text + "\r\n" + line_of(key_a(), "new"));
+        CHECK(edit.new_text->assemble(old_text) == old_text + "\r\n" + line_of(key_a(), "new"));
     }
     SUBCASE("a lone CR at the end becomes CRLF") {
         const std::string old_text = line_of(key_b()) + "\r";
         const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a()), EditMode::add);
         REQUIRE(edit.changed());
-        CHECK(*edit.new_text == old_text + "\n" + line_of(key_a(), "new"));
+        CHECK(edit.new_text->assemble(old_text) == old_text + "\n" + line_of(key_a(), "new"));
     }
 }
 
@@ -162,7 +190,7 @@ TEST_CASE("edit_authorized_keys: replace sets the options on the key's only line
     const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a(), "restrict"), EditMode::replace);
     CHECK(edit.outcome == EditOutcome::replaced);
     REQUIRE(edit.changed());
-    CHECK(*edit.new_text == before + "restrict " + line_of(key_a(), "new") + "\r\n" + after);
+    CHECK(edit.new_text->assemble(old_text) == before + "restrict " + line_of(key_a(), "new") + "\r\n" + after);
     CHECK(edit.written_line == 2);
     CHECK(edit.removed_lines.empty());
 }
@@ -174,7 +202,7 @@ TEST_CASE("edit_authorized_keys: replace collapses duplicates into one line") {
         const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a(), "restrict"), EditMode::replace);
         CHECK(edit.outcome == EditOutcome::replaced);
         REQUIRE(edit.changed());
-        CHECK(*edit.new_text == "restrict " + line_of(key_a(), "new") + "\n" + line_of(key_b()) + "\n");
+        CHECK(edit.new_text->assemble(old_text) == "restrict " + line_of(key_a(), "new") + "\n" + line_of(key_b()) + "\n");
         CHECK(edit.removed_lines == std::vector<std::size_t>{3});
         CHECK(edit.written_line == 1);
     }
@@ -184,7 +212,7 @@ TEST_CASE("edit_authorized_keys: replace collapses duplicates into one line") {
         const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a(), "restrict"), EditMode::replace);
         CHECK(edit.outcome == EditOutcome::replaced);
         REQUIRE(edit.changed());
-        CHECK(*edit.new_text == line_of(key_b()) + "\n" + kept);
+        CHECK(edit.new_text->assemble(old_text) == line_of(key_b()) + "\n" + kept);
         CHECK(edit.removed_lines == std::vector<std::size_t>{1});
         CHECK(edit.written_line == 2);
     }
@@ -209,7 +237,7 @@ TEST_CASE("edit_authorized_keys: remove drops every line of the key and nothing 
     const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a()), EditMode::remove);
     CHECK(edit.outcome == EditOutcome::removed);
     REQUIRE(edit.changed());
-    CHECK(*edit.new_text == line_of(key_b()) + "\r\n" + "# end");
+    CHECK(edit.new_text->assemble(old_text) == line_of(key_b()) + "\r\n" + "# end");
     CHECK(edit.removed_lines == std::vector<std::size_t>{1, 3, 4});
 }
 
@@ -217,7 +245,7 @@ TEST_CASE("edit_authorized_keys: remove of the last line keeps the line before i
     const std::string old_text = line_of(key_b()) + "\n" + line_of(key_a());
     const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a()), EditMode::remove);
     REQUIRE(edit.changed());
-    CHECK(*edit.new_text == line_of(key_b()) + "\n");
+    CHECK(edit.new_text->assemble(old_text) == line_of(key_b()) + "\n");
 }
 
 TEST_CASE("edit_authorized_keys: remove of an absent key changes nothing") {
@@ -234,7 +262,7 @@ TEST_CASE("edit_authorized_keys: running the result through again changes nothin
         CAPTURE(static_cast<int>(mode));
         const AuthorizedKeyEntry wanted = entry(key_a(), "no-pty,command=\"echo \\\"hi\\\"\"");
         const AuthorizedKeysEdit first = edit_authorized_keys(old_text, wanted, mode);
-        const std::string once = first.new_text.value_or(old_text);
+        const std::string once = first.new_text ? first.new_text->assemble(old_text) : old_text;
         const AuthorizedKeysEdit second = edit_authorized_keys(once, wanted, mode);
         CHECK_FALSE(second.changed());
     }
@@ -247,7 +275,7 @@ TEST_CASE("edit_authorized_keys: hostile lines are reported and copied, never pa
     const std::string old_text = nul_line + quote_line + huge_line + line_of(key_c()) + "\n";
     const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a()), EditMode::add);
     REQUIRE(edit.changed());
-    CHECK(*edit.new_text == old_text + line_of(key_a(), "new") + "\n");
+    CHECK(edit.new_text->assemble(old_text) == old_text + line_of(key_a(), "new") + "\n");
     REQUIRE(edit.invalid_lines.size() == 3);
     CHECK(edit.invalid_lines[0].number == 1);
     CHECK(edit.invalid_lines[1].number == 2);
@@ -260,7 +288,7 @@ TEST_CASE("edit_authorized_keys: an unknown key type is reported as unsupported 
     const std::string old_text = "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t x\n";
     const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a()), EditMode::add);
     REQUIRE(edit.changed());
-    CHECK(edit.new_text->starts_with(old_text));
+    CHECK(edit.new_text->assemble(old_text).starts_with(old_text));
     REQUIRE(edit.invalid_lines.size() == 1);
     CHECK(edit.invalid_lines[0].problem.kind() == Errc::unsupported);
 }
@@ -307,7 +335,7 @@ TEST_CASE("edit_authorized_keys: other lines are checked for grammar, not key da
     CHECK(edit.invalid_lines[1].number == 3);
     CHECK(edit.invalid_lines[1].problem.kind() == Errc::corrupt);
     REQUIRE(edit.changed());
-    CHECK(edit.new_text->starts_with(old_text));
+    CHECK(edit.new_text->assemble(old_text).starts_with(old_text));
 }
 
 TEST_SUITE_END();

@@ -440,6 +440,36 @@ TEST_CASE("LineReader: a line longer than one read buffer comes out whole") {
     CHECK(reader.next()->raw == "after");
 }
 
+TEST_CASE("LineReader: text in memory gives the same lines, endings and overlong lengths as a stream") {
+    // 64 KiB is the stream's read size: put a CRLF and an overlong line's CR across that boundary.
+    const std::string across = std::string(64 * 1024 - 1, 'a') + "\r\n";
+    const std::string overlong_crlf = std::string(70000, 'o') + "\r\n";
+    for (const std::string& text : {std::string{"a\nb\r\n\nlast\r"}, std::string{"x\n"}, std::string{},
+                                    across + "b\n" + overlong_crlf + "c\n" + std::string(70000, 'z') + "\r",
+                                    std::string(65535, 'q') + "\r\n" + std::string(70000, 'p') + "\n"}) {
+        std::istringstream in{text};
+        LineReader streamed{in, 65536};
+        LineReader in_memory{std::string_view{text}, 65536};
+        std::size_t offset = 0;
+        for (;;) {
+            const auto a = streamed.next();
+            const auto b = in_memory.next();
+            REQUIRE(a.has_value() == b.has_value());
+            if (!a) break;
+            CHECK(a->raw == b->raw);
+            CHECK(a->number == b->number);
+            CHECK(a->overlong_length == b->overlong_length);
+            CHECK(a->ending == b->ending);
+            const std::size_t length = b->overlong_length != 0 ? b->overlong_length : b->raw.size();
+            // The ending is the line's own last bytes, overlong or not.
+            CHECK(text.substr(offset, length).ends_with(b->ending));
+            if (b->overlong_length == 0) CHECK(b->raw.data() == text.data() + offset); // a view, not a copy
+            offset += length;
+        }
+        CHECK(offset == text.size());
+    }
+}
+
 TEST_CASE("LineReader: an overlong line is skipped to its newline and reported with its length") {
     const std::string huge = std::string(300000, 'y') + "\n";
     std::istringstream in{"a\n" + huge + "b\n" + std::string(300000, 'z')};
