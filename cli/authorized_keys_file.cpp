@@ -668,10 +668,9 @@ void run_key_edit(Context& ctx, KeysFileAccess& file, const KeyEditRequest& requ
         object.add("changed", changed)
             .add("check", request.check)
             .add("action", action)
-            .add("file", name)
             .add("path", run.before.path)
             .add("fingerprint", fingerprint)
-            .add("type", type)
+            .add("type", key.type_name())
             .add("bits", static_cast<std::uint64_t>(key.bits()))
             .add_raw("lines", numbers_json(key_line_numbers));
         if (edit->written_line) {

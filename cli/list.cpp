@@ -13,7 +13,7 @@
 
 #include <map>
 #include <memory>
-#include <sstream>
+#include <string_view>
 
 namespace sshkit::cli {
 namespace {
@@ -31,9 +31,11 @@ struct ListOptions {
 struct ListedKey {
     std::size_t line = 0;
     std::string fingerprint;
-    std::string type;
+    std::string type;      // the short name, as ssh-keygen -l prints it ("ED25519")
+    std::string wire_type; // "ssh-ed25519", as every --json object names the type
     std::size_t bits = 0;
     std::string options;
+    std::vector<formats::KeyOption> parsed_options;
     std::string comment;
     std::vector<std::string> problems;
 };
@@ -75,8 +77,7 @@ void run_list(const ListOptions& options, Context& ctx) {
     std::vector<ListedProblem> bad_lines;
     std::size_t line_count = 0;
     if (state.text) {
-        std::istringstream in{*state.text};
-        formats::LineReader reader{in};
+        formats::LineReader reader{std::string_view{*state.text}};
         std::map<std::vector<std::uint8_t>, std::size_t> first_line_of_blob;
         while (const auto line = reader.next()) {
             line_count = line->number;
@@ -99,8 +100,10 @@ void run_list(const ListOptions& options, Context& ctx) {
             const std::vector<std::uint8_t> blob = parsed.key->blob();
             listed.fingerprint = fingerprint::fingerprint(fingerprint::HashAlg::sha256, blob);
             listed.type = keys::short_name(parsed.key->type());
+            listed.wire_type = parsed.key->type_name();
             listed.bits = parsed.key->bits();
             listed.options = parsed.options_text;
+            listed.parsed_options = parsed.options;
             listed.comment = parsed.comment;
             if (parsed.problem) {
                 listed.problems.push_back(fmt::format("sshd ignores this line: {}", parsed.problem->detail()));
@@ -128,11 +131,23 @@ void run_list(const ListOptions& options, Context& ctx) {
             JsonObject object;
             object.add("line", static_cast<std::uint64_t>(key.line))
                 .add("fingerprint", key.fingerprint)
-                .add("type", key.type)
-                .add("bits", static_cast<std::uint64_t>(key.bits))
-                .add("options", key.options)
-                .add("comment", key.comment)
-                .add("problems", key.problems);
+                .add("type", key.wire_type)
+                .add("bits", static_cast<std::uint64_t>(key.bits));
+            if (key.comment.empty()) {
+                object.add("comment", nullptr);
+            } else {
+                object.add("comment", key.comment);
+            }
+            // As fp prints them: [{"name":"from","value":"10.0.0.0/8"},{"name":"no-pty"}], in file order.
+            std::string options = "[";
+            for (const formats::KeyOption& option : key.parsed_options) {
+                if (options.size() > 1) options += ',';
+                JsonObject entry;
+                entry.add("name", option.name);
+                if (option.value) entry.add("value", *option.value);
+                options += entry.str();
+            }
+            object.add_raw("options", options + "]").add("problems", key.problems);
             keys_json += (i == 0 ? "" : ",") + object.str();
         }
         keys_json += "]";
@@ -144,8 +159,7 @@ void run_list(const ListOptions& options, Context& ctx) {
         }
         bad_json += "]";
         JsonObject object;
-        object.add("file", name)
-            .add("path", state.path)
+        object.add("path", state.path)
             .add("exists", state.text.has_value())
             .add("lines", static_cast<std::uint64_t>(line_count))
             .add_raw("keys", keys_json)

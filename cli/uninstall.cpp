@@ -9,7 +9,8 @@
 #include <fmt/format.h>
 
 #include <memory>
-#include <sstream>
+#include <string>
+#include <vector>
 
 namespace sshkit::cli {
 namespace {
@@ -29,12 +30,12 @@ bool fingerprint_matches(const keys::PublicKey& key, std::string_view wanted) {
     return sha256 == wanted || std::string_view{sha256}.substr(7) == wanted;
 }
 
-// The first key in the file with that fingerprint; std::nullopt when there is none.
-std::optional<keys::PublicKey> key_with_fingerprint(KeysFileAccess& file, std::string_view wanted) {
+// The first key in the file with that fingerprint; std::nullopt when there is none. `path` gets the file's path.
+std::optional<keys::PublicKey> key_with_fingerprint(KeysFileAccess& file, std::string_view wanted, std::string& path) {
     const KeysFileState state = file.read(false);
+    path = state.path;
     if (!state.text) return std::nullopt;
-    std::istringstream in{*state.text};
-    formats::LineReader reader{in};
+    formats::LineReader reader{std::string_view{*state.text}};
     while (const auto line = reader.next()) {
         if (line->overlong_length != 0) continue;
         const formats::AuthorizedKeysLine parsed = formats::parse_authorized_keys_line(line->raw);
@@ -49,16 +50,26 @@ void run_uninstall(const UninstallOptions& options, Context& ctx) {
     if (options.fingerprint) {
         // The key behind a fingerprint is found in the file itself; for a remote file that read costs a second
         // ssh connection, which only this form of uninstall pays.
-        key = key_with_fingerprint(*file, *options.fingerprint);
+        std::string path;
+        key = key_with_fingerprint(*file, *options.fingerprint, path);
         if (!key) {
-            // Nothing to remove is not a failure: the state asked for (key absent) holds.
+            // Nothing to remove is not a failure: the state asked for (key absent) holds. The object has the shape
+            // of every other uninstall's; what only the key could tell (type, bits) is null.
             if (options.json) {
                 JsonObject object;
                 object.add("changed", false)
                     .add("check", options.check)
                     .add("action", "absent")
-                    .add("file", file->display_name())
-                    .add("fingerprint", *options.fingerprint);
+                    .add("path", path)
+                    .add("fingerprint", *options.fingerprint)
+                    .add("type", nullptr)
+                    .add("bits", nullptr)
+                    .add_raw("lines", "[]")
+                    .add("line", nullptr)
+                    .add_raw("removed_lines", "[]")
+                    .add("permissions_fixed", std::vector<std::string>{})
+                    .add("permission_problems", std::vector<std::string>{})
+                    .add("warnings", std::vector<std::string>{});
                 ctx.out << object.str() << '\n';
             } else {
                 ctx.out << fmt::format("No key with fingerprint {} in {}\n", *options.fingerprint,

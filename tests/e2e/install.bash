@@ -56,6 +56,9 @@ run_sshkit install -i "$T/k1.pub" --json
 expect_exit 0 "--json on a present key"
 expect_stdout_match '^\{"changed":false,"check":false,"action":"unchanged",'
 expect_stdout_match '"lines":\[1\],"line":null'
+expect_stdout_match "\"path\":\"$ak\",\"fingerprint\":\"$fp1\",\"type\":\"ssh-ed25519\",\"bits\":256," \
+    "--json: path, fingerprint, the wire type name (as gen, pub and fp print it)"
+expect_output_lacks '"file":' "--json: no second field with the path"
 
 # The private half names the same key.
 run_sshkit install -i "$T/k1" --json
@@ -105,6 +108,10 @@ expect_stdout "Removed $(fp "$T/k3.pub") (ED25519) from $ak (lines 3, 4, 5)"
 _lib_check $? "every line of the key is gone"
 run_sshkit uninstall -i "$T/k3.pub" --json
 expect_stdout_match '^\{"changed":false,"check":false,"action":"absent"' "uninstall again: nothing to do"
+run_sshkit uninstall --fingerprint "$(fp "$T/k3.pub")" --json
+expect_exit 0 "uninstall --fingerprint of an absent key"
+expect_stdout "{\"changed\":false,\"check\":false,\"action\":\"absent\",\"path\":\"$ak\",\"fingerprint\":\"$(fp "$T/k3.pub")\",\"type\":null,\"bits\":null,\"lines\":[],\"line\":null,\"removed_lines\":[],\"permissions_fixed\":[],\"permission_problems\":[],\"warnings\":[]}" \
+    "uninstall --fingerprint --json of an absent key: the usual object shape"
 run_sshkit uninstall --fingerprint "$(fp "$T/k2.pub")" --check
 expect_stdout_match "^Would remove .* \(line 2\)$" "uninstall --fingerprint --check"
 run_sshkit uninstall --fingerprint "$(fp "$T/k2.pub")"
@@ -328,6 +335,10 @@ expect_stdout_match "^$lst/authorized_keys: 6 keys, 5 problems$" "list sums up"
 run_sshkit list --path "$lst/authorized_keys" --json
 expect_exit 0 "list --json"
 expect_stdout_match '"keys":\[\{"line":2,"fingerprint":"SHA256:' "list --json has the keys"
+expect_stdout_match "^\\{\"path\":\"$lst/authorized_keys\",\"exists\":true," "list --json: path, no second copy of it"
+expect_stdout_match '"type":"ssh-ed25519","bits":256,"comment":"k2","options":\[\{"name":"no-pty"\},\{"name":"from","value":"10.0.0.1"\}\],' \
+    "list --json: wire type name; options as fp prints them"
+expect_stdout_match '"type":"ssh-dss",' "list --json: DSA by its wire name"
 expect_stdout_match '"problems":5\}$'
 chmod 666 "$lst/authorized_keys"
 run_sshkit list --path "$lst/authorized_keys"
