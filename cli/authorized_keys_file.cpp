@@ -13,10 +13,10 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <istream>
 #include <streambuf>
-#include <cstdlib>
 #include <thread>
 #include <utility>
 

@@ -7,8 +7,8 @@
 // descriptor, the change decided, and the new contents written with AtomicFile (temp + rename in the same
 // directory, owner and mode kept), the unchanged ranges copied by the kernel from that same descriptor. A
 // writer that does not take the lock (ssh-copy-id's `cat >>`, an editor) is caught by comparing the file's
-// identity, size and mtime just before the rename: the cycle is then run again. A missing directory is created 0700 and a new
-// file 0600 (given to the account that owns the surrounding directory when root creates them).
+// identity, size and mtime just before the rename: the cycle is then run again. A missing directory is created 0700 and
+// a new file 0600 (given to the account that owns the surrounding directory when root creates them).
 //
 // Reads without a change (list, --check) take no lock: every writer renames, so a reader sees a whole file.
 #include "cli/context.hpp"
@@ -47,7 +47,7 @@ struct KeysFileState {
     // The contents, from read(): std::nullopt when the file does not exist. edit() leaves this empty and hands
     // the planner the file's lines as it reads them, so a large file is never held in memory.
     std::optional<std::string> text;
-    std::optional<PathFacts> file;   // set when something exists at the path
+    std::optional<PathFacts> file; // set when something exists at the path
     // The file's directory (resolved), then each parent up to the account's home directory or "/". Missing
     // directories are left out: they will be created 0700.
     std::vector<PathFacts> directories;

@@ -308,7 +308,8 @@ std::string_view ending_of(std::string_view raw) noexcept {
 
 } // namespace
 
-LineReader::LineReader(std::istream& in, std::size_t max_line) : m_in(&in), m_max_line(max_line), m_buffer(read_chunk) {}
+LineReader::LineReader(std::istream& in, std::size_t max_line)
+    : m_in(&in), m_max_line(max_line), m_buffer(read_chunk) {}
 
 LineReader::LineReader(std::string_view text, std::size_t max_line) : m_text(text), m_max_line(max_line) {}
 

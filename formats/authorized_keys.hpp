@@ -69,7 +69,7 @@ private:
     std::size_t m_begin = 0; // unread bytes are m_buffer[m_begin, m_end)
     std::size_t m_end = 0;
     bool m_eof = false;
-    std::string m_carry; // a line that spans two reads
+    std::string m_carry;  // a line that spans two reads
     char m_last_byte = 0; // the last byte of the previous read, for the ending of a line split across reads
     std::size_t m_number = 0;
 };

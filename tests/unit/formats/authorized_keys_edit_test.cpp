@@ -101,7 +101,8 @@ TEST_CASE("edit_authorized_keys: read from a stream, the same result as from mem
         const AuthorizedKeysEdit streamed = edit_authorized_keys(lines, entry(key_a(), "restrict"), mode);
         CHECK(streamed.outcome == from_memory.outcome);
         REQUIRE(streamed.changed() == from_memory.changed());
-        if (streamed.changed()) CHECK(streamed.new_text->assemble(old_text) == from_memory.new_text->assemble(old_text));
+        if (streamed.changed())
+            CHECK(streamed.new_text->assemble(old_text) == from_memory.new_text->assemble(old_text));
         CHECK(streamed.line_count == 5);
     }
 }
@@ -202,7 +203,8 @@ TEST_CASE("edit_authorized_keys: replace collapses duplicates into one line") {
         const AuthorizedKeysEdit edit = edit_authorized_keys(old_text, entry(key_a(), "restrict"), EditMode::replace);
         CHECK(edit.outcome == EditOutcome::replaced);
         REQUIRE(edit.changed());
-        CHECK(edit.new_text->assemble(old_text) == "restrict " + line_of(key_a(), "new") + "\n" + line_of(key_b()) + "\n");
+        CHECK(edit.new_text->assemble(old_text) ==
+              "restrict " + line_of(key_a(), "new") + "\n" + line_of(key_b()) + "\n");
         CHECK(edit.removed_lines == std::vector<std::size_t>{3});
         CHECK(edit.written_line == 1);
     }
