@@ -56,7 +56,7 @@ run_sshkit install -i "$T/k1.pub" --json
 expect_exit 0 "--json on a present key"
 expect_stdout_match '^\{"changed":false,"check":false,"action":"unchanged",'
 expect_stdout_match '"lines":\[1\],"line":null'
-expect_stdout_match "\"path\":\"$ak\",\"fingerprint\":\"$fp1\",\"type\":\"ssh-ed25519\",\"bits\":256," \
+expect_stdout_match "\"path\":\"$ak\",\"fingerprint\":\"$(fpre "$T/k1.pub")\",\"type\":\"ssh-ed25519\",\"bits\":256," \
     "--json: path, fingerprint, the wire type name (as gen, pub and fp print it)"
 expect_output_lacks '"file":' "--json: no second field with the path"
 
