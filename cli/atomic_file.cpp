@@ -409,4 +409,18 @@ void commit_pair(AtomicFile& first, AtomicFile& second) {
     if (!same_directory(first.m_dir_fd, second.m_dir_fd)) second.sync_directory();
 }
 
+void tighten_before_replacing_with_secret(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return; // missing, a symlink or unreadable: AtomicFile reports what matters
+    struct stat existing {};
+    if (::fstat(fd, &existing) == 0 && S_ISREG(existing.st_mode) && (existing.st_mode & 0077) != 0) {
+        if (::fchmod(fd, existing.st_mode & 0700) != 0) {
+            const int err = errno;
+            ::close(fd);
+            throw system_error(err, "cannot make the old file private before replacing it").at(path.string());
+        }
+    }
+    ::close(fd);
+}
+
 } // namespace sshkit::cli

@@ -124,4 +124,10 @@ void write_file_atomically(const std::filesystem::path& target, std::string_view
 // Both objects are spent afterwards, whatever happened; on any failure both temps are removed.
 void commit_pair(AtomicFile& first, AtomicFile& second);
 
+// A replaced file keeps its old mode (see above), but a new private key must never be readable by others: before
+// one replaces a file that group or others can access, that file is made owner-only, so the key gets 0600 (or
+// tighter) from its first byte. Missing files, symlinks and non-regular files are left for AtomicFile to judge.
+// Errors carry the path.
+void tighten_before_replacing_with_secret(const std::filesystem::path& path);
+
 } // namespace sshkit::cli

@@ -90,22 +90,6 @@ void print_json(Context& ctx, const std::string& output, OutputFormat format, co
     ctx.out << object.str() << '\n';
 }
 
-// A replaced file keeps its old mode (cli/atomic_file); a private key must not inherit a loose one, so a loose
-// old file is tightened to 0600 before it is replaced.
-void tighten_existing_file(const std::filesystem::path& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return; // missing, a symlink or unreadable: AtomicFile reports what matters
-    struct stat existing {};
-    if (::fstat(fd, &existing) == 0 && S_ISREG(existing.st_mode) && (existing.st_mode & 0077) != 0) {
-        if (::fchmod(fd, existing.st_mode & 0700) != 0) {
-            const int err = errno;
-            ::close(fd);
-            throw system_error(err, "cannot make the old file private before replacing it").at(path.string());
-        }
-    }
-    ::close(fd);
-}
-
 // RFC 4716 files carry a Comment header; ssh-keygen -e writes "<bits>-bit <TYPE>, converted by ...". With no
 // comment of its own the key gets the first half of that, which is true whatever the input was.
 std::string rfc4716_comment(const keys::PublicKey& key, const std::string& comment) {
@@ -222,7 +206,7 @@ void run_convert(const ConvertOptions& options, Context& ctx) {
     const SecretBytes encoded = encode_private(output_format, decoded.key, comment, new_passphrase, options, ctx);
     if (options.output) {
         const std::filesystem::path output_path{*options.output};
-        if (options.force) tighten_existing_file(output_path);
+        if (options.force) tighten_before_replacing_with_secret(output_path);
         write_file_atomically(output_path, encoded.bytes(), 0600, replace_mode(options));
         if (options.json) {
             print_json(ctx, *options.output, output_format, decoded.key.public_key(), comment,

@@ -227,23 +227,6 @@ void create_ssh_directory_if_needed(const std::filesystem::path& key_path, Conte
     if (!quiet) ctx.err << fmt::format("Created directory '{}'.\n", ssh_dir.string()) << std::flush;
 }
 
-// A replaced file keeps its old mode (cli/atomic_file), but a NEW private key must never be readable by others:
-// tighten a loose old key file to 0600 first, so the replacement inherits 0600 from its first byte.
-void tighten_existing_private_key(const std::filesystem::path& private_path) {
-    const int fd = ::open(private_path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return; // missing, a symlink or unreadable: AtomicFile reports what matters
-    struct stat existing {};
-    if (::fstat(fd, &existing) == 0 && S_ISREG(existing.st_mode) && (existing.st_mode & 0077) != 0) {
-        if (::fchmod(fd, existing.st_mode & 0700) != 0) {
-            const int err = errno;
-            ::close(fd);
-            throw system_error(err, "cannot make the old key file private before replacing it")
-                .at(private_path.string());
-        }
-    }
-    ::close(fd);
-}
-
 // -m as ssh-keygen takes it (any case; "PKCS8" and "PEM" in its man page).
 PrivateFormat resolve_format(const std::string& text) {
     const std::string lowered = lower_case(text);
@@ -364,7 +347,7 @@ void run_gen(const GenOptions& options, Context& ctx) {
     // As ssh-keygen writes it: always a space before the comment, even an empty one.
     const std::string public_text = fmt::format("{} {}\n", formats::format_public_line(public_key, ""), comment);
 
-    if (replace == Replace::allowed) tighten_existing_private_key(private_path);
+    if (replace == Replace::allowed) tighten_before_replacing_with_secret(private_path);
     AtomicFile private_file{private_path, 0600, replace};
     AtomicFile public_file{public_path, 0644, replace};
     private_file.write(private_text.bytes());
