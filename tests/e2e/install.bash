@@ -25,16 +25,6 @@ fp1=$(fp "$T/k1.pub")
 fpre() { fp "$1" | sed 's/[+/]/\\&/g'; }
 fp1re=$(fpre "$T/k1.pub")
 blob() { cut -d' ' -f1,2 <"$1"; }
-# Bytes and modification time (nanoseconds) of a file, to prove a run changed nothing.
-snapshot() { printf '%s %s\n' "$(stat -c '%y %i %a %U' -- "$1")" "$(sha256sum <"$1" | cut -c1-64)"; }
-# expect_one_error FILE DESCRIPTION: stderr is one "sshkit: error:" line naming FILE, at most a hint line besides.
-expect_one_error() {
-    local errors others
-    errors=$(grep -c '^sshkit: error: ' <<<"$err")
-    others=$(grep -vc -e '^sshkit: error: ' -e '^sshkit: hint: ' <<<"$err")
-    [[ $errors == 1 && $others == 0 && $(grep '^sshkit: error: ' <<<"$err") == *"$1"* ]]
-    _lib_check $? "$2: one error line naming $1" "$errors error lines, $others other lines"
-}
 count_lines_with() { grep -cF -- "$1" "$2"; }
 
 # --- first install creates ~/.ssh 0700 and the file 0600 -----------------------------------------------------------
@@ -147,29 +137,21 @@ expect_stdout_match "\"path\":\"$HOME/other_keys\"" "relative --path is under ho
 expect_perm 600 "$HOME/other_keys"
 
 # --- hostile files: clear error, no write --------------------------------------------------------------------------------
-hostile() { # NAME STATUS STDERR-REGEX: the file $HOME/h/NAME must come out unchanged
-    local name=$1 want=$2 regex=$3
+hostile() { # KIND: $HOME/h/KIND (a good line, then the hostile one) is refused and comes out unchanged
+    local name=$1
     local file=$HOME/h/$name
+    { cat "$T/k1.pub" && hostile_key_line "$name" "$T/k3.pub"; } >"$file"
+    chmod 600 "$file"
     cp "$file" "$HOME/h.orig"
     run_sshkit install -i "$T/k2.pub" --path "$file"
-    expect_exit "$want" "$name: install refused"
-    expect_stderr_match "$regex" "$name: the error says why"
+    expect_exit 3 "$name: install refused"
+    expect_stderr_match ":2: $(hostile_key_error "$name")" "$name: the error says why"
     expect_one_error "$file:" "$name"
     expect_same_bytes "$file" "$HOME/h.orig" "$name: file unchanged"
     expect_no_temp_files "$HOME/h" "$name: no temporary file left"
 }
 mkdir -m 700 "$HOME/h"
-{ cat "$T/k1.pub"; printf 'ssh-ed25519 AAAA\0tail\n'; } >"$HOME/h/nul"
-{ cat "$T/k1.pub"; printf 'command="unterminated %s\n' "$(cat "$T/k3.pub")"; } >"$HOME/h/quote"
-{ cat "$T/k1.pub"; printf 'frobnicate %s\n' "$(cat "$T/k3.pub")"; } >"$HOME/h/unknown-option"
-{ cat "$T/k1.pub"; head -c 2000000 /dev/zero | tr '\0' 'A'; echo; } >"$HOME/h/huge-line"
-{ cat "$T/k1.pub"; echo 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI!!!!'; } >"$HOME/h/bad-base64"
-chmod 600 "$HOME"/h/*
-hostile nul 3 ':2: line contains a NUL byte'
-hostile quote 3 ':2: unterminated double quote'
-hostile unknown-option 3 ':2: unknown key option "frobnicate"'
-hostile huge-line 3 ':2: line is longer than'
-hostile bad-base64 3 ':2: '
+for kind in "${HOSTILE_KEY_LINES[@]}"; do hostile "$kind"; done
 
 ln -s nul "$HOME/h/link"
 run_sshkit install -i "$T/k2.pub" --path "$HOME/h/link"

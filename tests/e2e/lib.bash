@@ -201,6 +201,9 @@ code = os.waitstatus_to_exitcode(wait_status)
 sys.exit(128 - code if code < 0 else code)
 '
 
+# Bytes and modification time (nanoseconds) of a file, to prove a run changed nothing.
+snapshot() { printf '%s %s\n' "$(stat -c '%y %i %a %U' -- "$1")" "$(sha256sum <"$1" | cut -c1-64)"; }
+
 # --- checks ------------------------------------------------------------------------------------------------------
 
 pass() {
@@ -325,6 +328,15 @@ expect_same_bytes() {
     _lib_check $rc "$(_lib_describe "${3:-}" "${a#"$T"/} and ${b#"$T"/} are identical")" "$detail"
 }
 
+# expect_one_error FILE DESCRIPTION: stderr is one "sshkit: error:" line naming FILE, at most a hint line besides.
+expect_one_error() {
+    local errors others
+    errors=$(grep -c '^sshkit: error: ' <<<"$err")
+    others=$(grep -vc -e '^sshkit: error: ' -e '^sshkit: hint: ' <<<"$err")
+    [[ $errors == 1 && $others == 0 && $(grep '^sshkit: error: ' <<<"$err") == *"$1"* ]]
+    _lib_check $? "$2: one error line naming $1" "$errors error lines, $others other lines"
+}
+
 # expect_file_absent FILE [DESCRIPTION]
 expect_file_absent() {
     local rc=0
@@ -339,6 +351,45 @@ expect_no_temp_files() {
     local rc=0
     [[ -z $leftovers ]] || rc=1
     _lib_check $rc "$(_lib_describe "${2:-}" "no temporary files left in ${1#"$T"/}")" "left behind:" "$leftovers"
+}
+
+# --- hostile authorized_keys lines ------------------------------------------------------------------------------
+
+# The kinds of line an authorized_keys edit must refuse (exit 3, file left as it was), one per way a parser can be
+# fooled; the tests loop over this list so a new kind reaches every script.
+# shellcheck disable=SC2034 # for the scripts that source this file
+HOSTILE_KEY_LINES=(nul quote unknown-option huge-line bad-base64)
+
+# hostile_key_line KIND PUBFILE: writes one hostile line (newline included) to stdout, built around the key in
+# PUBFILE where the kind needs a real key (so only the hostile part is wrong). Append it to a file:
+# `hostile_key_line nul "$T/k1.pub" >>"$file"`; never capture it in a variable (bash drops the NUL byte).
+hostile_key_line() {
+    local kind=$1 pub
+    pub=$(<"$2") || return 1
+    case $kind in
+    nul) printf 'ssh-ed25519 AAAA\0tail\n' ;;
+    quote) printf 'command="unterminated %s\n' "$pub" ;;
+    unknown-option) printf 'frobnicate %s\n' "$pub" ;;
+    # Twice the 1 MiB line cap, so a reader that stops at one buffer or at the cap still sees it as too long.
+    huge-line) head -c 2000000 /dev/zero | tr '\0' 'A' && echo ;;
+    bad-base64) echo 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI!!!!' ;;
+    *)
+        echo "hostile_key_line: unknown kind $kind" >&2
+        return 1
+        ;;
+    esac
+}
+
+# hostile_key_error KIND: the ERE the one error line must match (after "FILE:LINE: ").
+hostile_key_error() {
+    case $1 in
+    nul) echo 'line contains a NUL byte' ;;
+    quote) echo 'unterminated double quote' ;;
+    unknown-option) echo 'unknown key option "frobnicate"' ;;
+    huge-line) echo 'line is longer than' ;;
+    bad-base64) echo 'key data is not base64' ;;
+    *) return 1 ;;
+    esac
 }
 
 # --- skipping and finishing --------------------------------------------------------------------------------------

@@ -117,15 +117,6 @@ remote() { # COMMAND ARGS...: sshkit COMMAND on the user's default file through 
     shift
     run_sshkit "$command" "$@" "${sshopts[@]}" "$user@127.0.0.1"
 }
-# expect_one_error FILE DESCRIPTION: stderr is one "sshkit: error:" line naming FILE, at most a hint line besides.
-expect_one_error() {
-    local errors others
-    errors=$(grep -c '^sshkit: error: ' <<<"$err")
-    others=$(grep -vc -e '^sshkit: error: ' -e '^sshkit: hint: ' <<<"$err")
-    [[ $errors == 1 && $others == 0 && $(grep '^sshkit: error: ' <<<"$err") == *"$1"* ]]
-    _lib_check $? "$2: one error line naming $1" "$errors error lines, $others other lines"
-}
-snapshot() { printf '%s %s\n' "$(stat -c '%y %i %a %U' -- "$1")" "$(sha256sum <"$1" | cut -c1-64)"; }
 key_count() { grep -cF -- "$(cut -d' ' -f2 "$1")" "$2"; }
 
 # --- the way in: root installs k0 into the user's authorized_keys2 locally -------------------------------------------
@@ -235,31 +226,20 @@ _lib_check $? "after the repair sshd accepts the file again"
 
 # --- hostile remote files ----------------------------------------------------------------------------------------------------------
 cp -p "$uak" "$T/uak.orig"
-printf 'frobnicate %s\n' "$(cat "$T/k1.pub")" >>"$uak"
-cp -p "$uak" "$T/uak.bad"
-remote install -i "$T/k1.pub"
-expect_exit 3 "a remote file with an unknown option is refused"
-expect_stderr_match ":$(wc -l <"$uak"): unknown key option \"frobnicate\""
-expect_one_error "$user@127.0.0.1:.ssh/authorized_keys:" "unknown option"
-expect_same_bytes "$uak" "$T/uak.bad" "the hostile remote file is unchanged"
-cp -p "$T/uak.orig" "$uak"
-
-hostile_remote() { # NAME COMMAND REGEX: the remote file (already made hostile) must be refused and unchanged
+hostile_remote() { # KIND COMMAND: the remote file with the hostile line appended is refused and left unchanged
+    hostile_key_line "$1" "$T/k1.pub" >>"$uak"
     cp -p "$uak" "$T/uak.bad"
     remote "$2" -i "$T/k3.pub"
-    expect_exit 3 "$1: refused with status 3"
-    expect_stderr_match "$3" "$1: the error says why"
-    expect_one_error "$user@127.0.0.1:.ssh/authorized_keys:" "$1"
-    expect_same_bytes "$uak" "$T/uak.bad" "$1: the remote file is unchanged"
-    expect_no_temp_files "$uhome/.ssh" "$1: no temporary file left on the host"
+    expect_exit 3 "$1 ($2): refused with status 3"
+    expect_stderr_match ":$(wc -l <"$uak"): $(hostile_key_error "$1")" "$1 ($2): the error names the line and says why"
+    expect_one_error "$user@127.0.0.1:.ssh/authorized_keys:" "$1 ($2)"
+    expect_same_bytes "$uak" "$T/uak.bad" "$1 ($2): the remote file is unchanged"
+    expect_no_temp_files "$uhome/.ssh" "$1 ($2): no temporary file left on the host"
     cp -p "$T/uak.orig" "$uak"
 }
-printf 'ssh-ed25519 AAAA\0x\n' >>"$uak"
-hostile_remote "NUL byte (uninstall)" uninstall "line contains a NUL byte"
-printf 'command="unterminated %s\n' "$(cat "$T/k1.pub")" >>"$uak"
-hostile_remote "unterminated quote" install "unterminated double quote"
-{ head -c 1100000 /dev/zero | tr '\0' 'A'; echo; } >>"$uak"
-hostile_remote "huge line" install "line is longer than"
+# uninstall reads the file as install does: one kind through it is enough.
+for kind in "${HOSTILE_KEY_LINES[@]}"; do hostile_remote "$kind" install; done
+hostile_remote nul uninstall
 
 mv "$uak" "$uhome/.ssh/real_keys"
 ln -s real_keys "$uak"
