@@ -684,7 +684,7 @@ void run_key_edit(Context& ctx, KeysFileAccess& file, const KeyEditRequest& requ
             .add("warnings", warnings);
         ctx.out << object.str() << '\n';
     } else {
-        for (const std::string& warning : warnings) ctx.err << "sshkit: warning: " << warning << '\n';
+        for (const std::string& warning : warnings) ctx.notes() << "sshkit: warning: " << warning << '\n';
         const std::string what = fmt::format("{} ({})", fingerprint, type);
         const bool would = request.check;
         switch (edit->outcome) {

@@ -4,6 +4,7 @@
 #include "cli/file_io.hpp"
 #include "cli/json.hpp"
 #include "cli/key_input.hpp"
+#include "cli/progress.hpp"
 #include "cli/rewrite_key.hpp"
 #include "formats/openssh_public.hpp"
 #include "keys/error.hpp"
@@ -24,7 +25,6 @@ struct CommentOptions {
     KeyInputOptions key_input;
     std::optional<std::string> comment; // -C; asked for on the terminal when not given
     bool json = false;
-    bool quiet = false;
 };
 
 void check_comment(std::string_view comment) {
@@ -60,7 +60,7 @@ std::optional<std::string> comment_of_public_file(const std::filesystem::path& p
 }
 
 void run_comment(const CommentOptions& options, Context& ctx) {
-    const bool chatty = !options.quiet && !options.json;
+    const bool chatty = !ctx.quiet && !options.json;
     if (options.comment) check_comment(*options.comment);
     const auto path =
         key_path_or_ask(ctx, options.file, "Enter file in which the key is", ctx.home / ".ssh" / "id_ed25519", false);
@@ -75,10 +75,14 @@ void run_comment(const CommentOptions& options, Context& ctx) {
     // the passphrase is needed just to learn the public key.
     const bool rewrite_private = rewrite.holds_comment();
 
-    if (options.comment && rewrite_private)
-        rewrite.unlock_and_derive(passphrase, passphrase, protection, ctx.rng);
-    else
-        rewrite.unlock(passphrase);
+    {
+        std::optional<Progress> progress; // only a password-based KDF makes this slow
+        if (rewrite.encrypted()) progress.emplace(ctx, fmt::format("Decrypting {}", path.string()));
+        if (options.comment && rewrite_private)
+            rewrite.unlock_and_derive(passphrase, passphrase, protection, ctx.rng);
+        else
+            rewrite.unlock(passphrase);
+    }
     const keys::PublicKey public_key = rewrite.unlocked().key.public_key();
     const std::optional<std::string> old_comment =
         rewrite_private ? std::optional{rewrite.unlocked().comment} : comment_of_public_file(public_path, public_key);
@@ -105,8 +109,11 @@ void run_comment(const CommentOptions& options, Context& ctx) {
     if (changed) {
         const std::string public_text = public_file_text(public_key, new_comment);
         if (rewrite_private) {
+            std::optional<Progress> progress;
+            if (rewrite.encrypted()) progress.emplace(ctx, "Encrypting the private key");
             if (!options.comment) rewrite.derive(passphrase, protection, ctx.rng);
             const EncodedKey encoded = rewrite.encode(new_comment, ctx.rng);
+            progress.reset();
             replace_key_and_public_file(path, encoded.contents.bytes(), public_path, public_text);
         } else {
             replace_public_file(public_path, public_text);
@@ -143,7 +150,7 @@ void add_comment_command(CLI::App& app, Context& ctx) {
     add_key_input_options(*command, options->key_input);
     command->add_option("-C,--comment", options->comment, "The new comment ('' removes it; asked for when not given)");
     command->add_flag("--json", options->json, "Print one JSON object");
-    command->add_flag("-q,--quiet", options->quiet, "Print nothing on success");
+    add_quiet_flag(*command, ctx);
     command->callback([options, &ctx]() { run_comment(*options, ctx); });
 }
 

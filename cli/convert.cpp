@@ -9,6 +9,7 @@
 #include "cli/json.hpp"
 #include "cli/key_input.hpp"
 #include "cli/passphrase.hpp"
+#include "cli/progress.hpp"
 #include "fingerprint/digest.hpp"
 #include "formats/key_file.hpp"
 #include "formats/openssh_private.hpp"
@@ -150,18 +151,8 @@ void run_convert(const ConvertOptions& options, Context& ctx) {
     // The old passphrase is asked for only when the input turns out to be encrypted, and remembered so the
     // output can keep it.
     std::optional<Passphrase> old_passphrase;
-    const auto ask = [&]() {
-        old_passphrase = obtain_passphrase(options.key_input.passphrase, ctx.terminal,
-                                           fmt::format("Enter passphrase for \"{}\": ", path.string()), "the key");
-        return *old_passphrase;
-    };
     const auto decode_private = [&]() {
-        try {
-            return formats::decode_private_key_file(text, ask, options.key_input.limits());
-        } catch (Error& error) {
-            error.at(path.string());
-            throw;
-        }
+        return decode_private_key(ctx, path, text, options.key_input, &old_passphrase);
     };
 
     if (!is_private_output(output_format)) {
@@ -203,14 +194,17 @@ void run_convert(const ConvertOptions& options, Context& ctx) {
     Passphrase new_passphrase = old_passphrase.value_or(Passphrase{});
     if (options.new_passphrase.given()) new_passphrase = *passphrase_from_source(options.new_passphrase);
     const std::string comment = options.comment.value_or(decoded.comment);
-    const SecretBytes encoded = encode_private(output_format, decoded.key, comment, new_passphrase, options, ctx);
+    const SecretBytes encoded = [&] {
+        std::optional<Progress> progress; // only encryption (the KDF) can take long
+        if (!new_passphrase.empty()) progress.emplace(ctx, "Encrypting the private key");
+        return encode_private(output_format, decoded.key, comment, new_passphrase, options, ctx);
+    }();
     if (options.output) {
         const std::filesystem::path output_path{*options.output};
         if (options.force) tighten_before_replacing_with_secret(output_path);
         write_file_atomically(output_path, encoded.bytes(), 0600, replace_mode(options));
         if (options.json) {
-            print_json(ctx, *options.output, output_format, decoded.key.public_key(), comment,
-                       !new_passphrase.empty());
+            print_json(ctx, *options.output, output_format, decoded.key.public_key(), comment, !new_passphrase.empty());
         }
     } else {
         ctx.out.write(reinterpret_cast<const char*>(encoded.bytes().data()),
@@ -244,6 +238,7 @@ void add_convert_command(CLI::App& app, Context& ctx) {
         ->check(CLI::Range(1u, 0xffffffffu));
     command->add_flag("--force", options->force, "Replace an existing output file");
     command->add_flag("--json", options->json, "Print one JSON object describing the file written (needs -o)");
+    add_quiet_flag(*command, ctx);
     command->callback([options, &ctx]() { run_convert(*options, ctx); });
 }
 

@@ -22,6 +22,7 @@ void add_fp_command(CLI::App& app, Context& ctx) {
         "fp", "Show the fingerprints of keys, authorized_keys and known_hosts files (ssh-keygen -l)");
     add_fingerprint_options(*command, options->listing, true);
     command->add_flag("-l", options->list_flag, "Ignored, for ssh-keygen's -l")->group("");
+    add_quiet_flag(*command, ctx);
     command->callback([options, &ctx]() { run_fp(*options, ctx); });
 }
 

@@ -5,6 +5,7 @@
 #include "cli/json.hpp"
 #include "cli/locked_memory.hpp"
 #include "cli/key_input.hpp"
+#include "cli/progress.hpp"
 #include "fingerprint/bubblebabble.hpp"
 #include "fingerprint/randomart.hpp"
 #include "formats/authorized_keys.hpp"
@@ -551,7 +552,7 @@ public:
     void finish();
 
 private:
-    void list_lines(std::istream& in, const std::string& label);
+    void list_lines(std::istream& in, const std::string& label, std::uint64_t size);
     bool fill(formats::LineReader& reader, Batch& batch);
     void print(Batch& batch);
     void list_key_file(std::string_view text, const std::string& label, const std::string* path);
@@ -570,6 +571,9 @@ private:
     std::size_t m_bad_inputs = 0;
     std::optional<Errc> m_first_kind;
     std::optional<Error> m_only_input_error;
+    // While a long input is listed: the progress line, and how far into the input the lines read so far reach.
+    Progress* m_progress = nullptr;
+    std::uint64_t m_bytes_read = 0;
 };
 
 void Listing::flush_out() {
@@ -602,7 +606,9 @@ bool Listing::fill(formats::LineReader& reader, Batch& batch) {
         if (!line) return false;
         batch.lines.push_back(Batch::Line{batch.bytes.size(), line->raw.size(), line->number, line->overlong_length});
         batch.bytes.append(line->raw);
+        m_bytes_read += line->raw.size() + 1; // and its newline
     }
+    if (m_progress != nullptr) m_progress->update(m_bytes_read);
     return true;
 }
 
@@ -616,7 +622,12 @@ void Listing::print(Batch& batch) {
         printed = problem.at;
         flush_out();
         m_ctx.out.flush();
-        m_ctx.err << problem.message;
+        const auto report = [&] { m_ctx.err << problem.message << std::flush; };
+        if (m_progress != nullptr) {
+            m_progress->above(report);
+        } else {
+            report();
+        }
     }
     m_out.append(batch.out, printed);
     if (m_out.size() >= output_flush_bytes) flush_out();
@@ -626,7 +637,18 @@ void Listing::print(Batch& batch) {
     if (!m_first_kind) m_first_kind = batch.first_kind;
 }
 
-void Listing::list_lines(std::istream& in, const std::string& label) {
+// `size`: the input's size in bytes when known (a regular file), else 0.
+void Listing::list_lines(std::istream& in, const std::string& label, std::uint64_t size) {
+    // A percentage on the terminal while a long listing goes to a file or a pipe; when the listing itself scrolls
+    // on the terminal, that is progress enough.
+    std::optional<Progress> progress;
+    if (!m_ctx.out_is_terminal) progress.emplace(m_ctx, fmt::format("Fingerprinting {}", label), size);
+    m_progress = progress ? &*progress : nullptr;
+    m_bytes_read = 0;
+    struct Forget {
+        Progress*& pointer;
+        ~Forget() { pointer = nullptr; }
+    } const forget{m_progress};
     formats::LineReader reader{in};
     auto first = std::make_unique<Batch>();
     bool more = fill(reader, *first);
@@ -679,7 +701,8 @@ void Listing::list_key_file(std::string_view text, const std::string& label, con
         }
         if (found && beside && !(beside->key == found->key)) {
             flush_out();
-            m_ctx.err << fmt::format("{}: holds a different key than {}; its comment is not used\n", pub_path, label);
+            m_ctx.notes() << fmt::format("{}: holds a different key than {}; its comment is not used\n", pub_path,
+                                         label);
             beside.reset();
         }
     }
@@ -745,7 +768,7 @@ void Listing::list_input(const std::string& input) {
 
     FdInput buffer{fd, head};
     std::istream in{&buffer};
-    list_lines(in, label);
+    list_lines(in, label, S_ISREG(info.st_mode) ? static_cast<std::uint64_t>(info.st_size) : 0);
     if (buffer.error() != 0) {
         file_problem(system_error(buffer.error()), label);
         return;

@@ -9,6 +9,7 @@
 #include "cli/json.hpp"
 #include "cli/key_input.hpp"
 #include "cli/passphrase.hpp"
+#include "cli/progress.hpp"
 #include "fingerprint/digest.hpp"
 #include "fingerprint/randomart.hpp"
 #include "formats/cipher.hpp"
@@ -50,7 +51,6 @@ struct GenOptions {
     std::uint32_t rounds = formats::openssh_default_write_rounds;
     std::string cipher{formats::default_cipher().name};
     std::string format = "openssh"; // -m, as typed
-    bool quiet = false;
     bool force = false;
     bool json = false;
 };
@@ -213,7 +213,7 @@ Replace decide_replace(const GenOptions& options, const std::filesystem::path& p
 }
 
 // ssh-keygen creates ~/.ssh (0700) when the key goes inside it and it is missing, and says so on stderr.
-void create_ssh_directory_if_needed(const std::filesystem::path& key_path, Context& ctx, bool quiet) {
+void create_ssh_directory_if_needed(const std::filesystem::path& key_path, Context& ctx) {
     const std::filesystem::path ssh_dir = (ctx.home / ".ssh").lexically_normal();
     const std::filesystem::path key = std::filesystem::absolute(key_path).lexically_normal();
     const auto [dir_end, key_at] = std::mismatch(ssh_dir.begin(), ssh_dir.end(), key.begin(), key.end());
@@ -224,7 +224,7 @@ void create_ssh_directory_if_needed(const std::filesystem::path& key_path, Conte
     }
     // mkdir's mode is filtered by the umask; a key directory is owner-only whatever the umask says.
     if (::chmod(ssh_dir.c_str(), 0700) != 0) throw system_error(errno, "cannot set mode 0700").at(ssh_dir.string());
-    if (!quiet) ctx.err << fmt::format("Created directory '{}'.\n", ssh_dir.string()) << std::flush;
+    ctx.notes() << fmt::format("Created directory '{}'.\n", ssh_dir.string()) << std::flush;
 }
 
 // -m as ssh-keygen takes it (any case; "PKCS8" and "PEM" in its man page).
@@ -314,11 +314,9 @@ void run_gen(const GenOptions& options, Context& ctx) {
     PrivateFormat format = resolve_format(options.format);
     if (format != PrivateFormat::openssh && spec.type == keys::KeyType::ed25519) {
         // ssh-keygen 9.2 does the same without a word, and cannot read an Ed25519 PKCS#8 file (it can from 9.6).
-        if (!options.quiet) {
-            ctx.err << fmt::format("sshkit: note: an Ed25519 key is written in the OpenSSH format, not {} "
+        ctx.notes() << fmt::format("sshkit: note: an Ed25519 key is written in the OpenSSH format, not {} "
                                    "(as ssh-keygen does; sshkit convert --to pkcs8 makes an RFC 8410 file)\n",
                                    format_name(format));
-        }
         format = PrivateFormat::openssh;
     }
     // A passphrase from -N/--new-passphrase-file/-env is read now, so a missing variable or file fails early;
@@ -328,22 +326,29 @@ void run_gen(const GenOptions& options, Context& ctx) {
         passphrase = obtain_new_passphrase(options.new_passphrase, ctx.terminal);
         check_passphrase_for_format(format, cipher, *passphrase);
     }
-    const bool transcript = !options.quiet && !options.json;
+    const bool transcript = !ctx.quiet && !options.json;
 
     if (transcript) ctx.out << fmt::format("Generating public/private {} key pair.\n", options.type);
     const std::filesystem::path private_path = resolve_key_path(options, spec, ctx);
     const std::filesystem::path public_path = private_path.string() + ".pub";
     const Replace replace = decide_replace(options, private_path, public_path, ctx);
-    create_ssh_directory_if_needed(private_path, ctx, options.quiet);
+    create_ssh_directory_if_needed(private_path, ctx);
     if (!passphrase) {
         ctx.out.flush();
         passphrase = obtain_new_passphrase(options.new_passphrase, ctx.terminal);
         check_passphrase_for_format(format, cipher, *passphrase);
     }
 
-    const keys::PrivateKey key = keys::PrivateKey::generate(spec.type, spec.bits, ctx.rng);
+    const keys::PrivateKey key = [&] {
+        const Progress progress{ctx, fmt::format("Generating the {}-bit {} key", spec.bits, options.type)};
+        return keys::PrivateKey::generate(spec.type, spec.bits, ctx.rng);
+    }();
     const keys::PublicKey public_key = key.public_key();
-    const SecretBytes private_text = encode_private_key(format, key, comment, *passphrase, cipher, options.rounds, ctx);
+    const SecretBytes private_text = [&] {
+        std::optional<Progress> progress; // only encryption (the KDF) can take long
+        if (!passphrase->empty()) progress.emplace(ctx, "Encrypting the private key");
+        return encode_private_key(format, key, comment, *passphrase, cipher, options.rounds, ctx);
+    }();
     // As ssh-keygen writes it: always a space before the comment, even an empty one.
     const std::string public_text = fmt::format("{} {}\n", formats::format_public_line(public_key, ""), comment);
 
@@ -385,9 +390,9 @@ void add_gen_command(CLI::App& app, Context& ctx) {
                      "Private key format: openssh, pem (PKCS#1/SEC1/DSA, as ssh-keygen -m PEM) or pkcs8; "
                      "Ed25519 is always openssh")
         ->capture_default_str();
-    command->add_flag("-q,--quiet", options->quiet, "Print nothing but the questions");
     command->add_flag("--force", options->force, "Replace an existing key and .pub without asking");
     command->add_flag("--json", options->json, "Print one JSON object instead of the transcript");
+    add_quiet_flag(*command, ctx);
     command->callback([options, &ctx]() { run_gen(*options, ctx); });
 }
 

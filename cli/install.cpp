@@ -60,6 +60,7 @@ void add_install_command(CLI::App& app, Context& ctx) {
     command->add_flag("--fix-permissions", options->fix_permissions,
                       "Remove group/world write permission where sshd's StrictModes would reject the file");
     add_keys_file_target_options(*command, options->where);
+    add_quiet_flag(*command, ctx);
     command->callback([options, &ctx]() { run_install(*options, ctx); });
 }
 

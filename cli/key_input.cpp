@@ -1,9 +1,12 @@
 #include "cli/key_input.hpp"
 
 #include "cli/file_io.hpp"
+#include "cli/progress.hpp"
 #include "keys/error.hpp"
 
 #include <fmt/format.h>
+
+#include <optional>
 
 namespace sshkit::cli {
 
@@ -65,20 +68,30 @@ std::filesystem::path key_path_or_ask(Context& ctx, const std::optional<std::str
     return *answer;
 }
 
-formats::DecodedPrivateKey load_private_key(Context& ctx, const std::filesystem::path& path,
-                                            const KeyInputOptions& options) {
-    const SecretBytes contents = read_key_file(path);
+formats::DecodedPrivateKey decode_private_key(Context& ctx, const std::filesystem::path& path, std::string_view text,
+                                              const KeyInputOptions& options, std::optional<Passphrase>* used) {
+    // The decoder asks only for an encrypted file, and runs its KDF right after: that is the slow part.
+    std::optional<Progress> progress;
     // "the key", not the path: the catch below prefixes the path, and naming it twice reads "k: k is encrypted".
     const auto ask = [&]() {
-        return obtain_passphrase(options.passphrase, ctx.terminal,
-                                 fmt::format("Enter passphrase for \"{}\": ", path.string()), "the key");
+        Passphrase passphrase = obtain_passphrase(
+            options.passphrase, ctx.terminal, fmt::format("Enter passphrase for \"{}\": ", path.string()), "the key");
+        if (used != nullptr) *used = passphrase;
+        progress.emplace(ctx, fmt::format("Decrypting {}", path.string()));
+        return passphrase;
     };
     try {
-        return formats::decode_private_key_file(as_text(contents), ask, options.limits());
+        return formats::decode_private_key_file(text, ask, options.limits());
     } catch (Error& error) {
         error.at(path.string());
         throw;
     }
+}
+
+formats::DecodedPrivateKey load_private_key(Context& ctx, const std::filesystem::path& path,
+                                            const KeyInputOptions& options) {
+    const SecretBytes contents = read_key_file(path);
+    return decode_private_key(ctx, path, as_text(contents), options);
 }
 
 } // namespace sshkit::cli

@@ -42,9 +42,14 @@ std::filesystem::path key_path_or_ask(Context& ctx, const std::optional<std::str
                                       const std::filesystem::path& default_path, bool default_without_terminal);
 
 // Reads and decodes a private key file, asking for the passphrase (from the flags or the terminal) only when
-// the file is encrypted. Errors carry the path.
+// the file is encrypted, with a progress line (cli/progress.hpp) while its KDF runs. Errors carry the path.
 formats::DecodedPrivateKey load_private_key(Context& ctx, const std::filesystem::path& path,
                                             const KeyInputOptions& options);
+// The same for a file already read (`text`, from `path`). When `used` is given it receives the passphrase that
+// opened the file, and stays empty for an unencrypted one: for commands that write the key again with it.
+formats::DecodedPrivateKey decode_private_key(Context& ctx, const std::filesystem::path& path, std::string_view text,
+                                              const KeyInputOptions& options,
+                                              std::optional<Passphrase>* used = nullptr);
 
 // The text of a secret buffer, for format parsers that take std::string_view.
 inline std::string_view as_text(const SecretBytes& bytes) {

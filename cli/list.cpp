@@ -200,6 +200,7 @@ void add_list_command(CLI::App& app, Context& ctx) {
         "list", "List the keys of an authorized_keys file, locally or on a host through ssh, and flag problems");
     command->add_flag("--json", options->json, "Print one JSON object");
     add_keys_file_target_options(*command, options->where);
+    add_quiet_flag(*command, ctx);
     command->callback([options, &ctx]() { run_list(*options, ctx); });
 }
 

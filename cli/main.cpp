@@ -10,7 +10,10 @@
 #include <botan/system_rng.h>
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <charconv>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string_view>
@@ -35,6 +38,26 @@ bool json_requested(int argc, char** argv) {
         if (arg == "--json") return true;
     }
     return false;
+}
+
+// Progress lines need a terminal that can erase a line; TERM=dumb (Emacs shells, some CI consoles) cannot.
+int progress_descriptor() {
+    if (::isatty(STDERR_FILENO) != 1) return -1;
+    const char* term = std::getenv("TERM");
+    if (term != nullptr && std::string_view{term} == "dumb") return -1;
+    return STDERR_FILENO;
+}
+
+// SSHKIT_PROGRESS_DELAY: seconds (a decimal like 0.5) of work before a progress line appears; 0 draws it at once.
+// A value that is not a number is ignored: a cosmetic setting is not worth refusing to run.
+void apply_progress_delay(cli::Context& ctx) {
+    const char* value = std::getenv("SSHKIT_PROGRESS_DELAY");
+    if (value == nullptr || *value == '\0') return;
+    const std::string_view text{value};
+    double seconds = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (error != std::errc{} || end != text.data() + text.size() || !(seconds >= 0) || seconds > 3600) return;
+    ctx.progress_delay = std::chrono::milliseconds{static_cast<long long>(seconds * 1000)};
 }
 
 struct ErrorReport {
@@ -109,7 +132,13 @@ int main(int argc, char** argv) {
     cli::use_small_locked_memory_pool();
     Botan::System_RNG rng;
     cli::SystemTerminal terminal;
-    cli::Context ctx{std::cout, std::cerr, terminal, rng, cli::home_directory()};
+    // Commands write to their own stream over stdout's buffer: -q swaps that stream's buffer, and --help, which
+    // main prints to std::cout itself, still shows with -q.
+    std::ostream out{std::cout.rdbuf()};
+    cli::Context ctx{out, std::cerr, terminal, rng, cli::home_directory()};
+    ctx.progress_fd = progress_descriptor();
+    ctx.out_is_terminal = ::isatty(STDOUT_FILENO) == 1;
+    apply_progress_delay(ctx);
 
     CLI::App app{"sshkit: create, protect, fingerprint, convert and install SSH keys", "sshkit"};
     app.set_version_flag("--version", std::string("sshkit ") + SSHKIT_VERSION);

@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/json.hpp"
 #include "cli/key_input.hpp"
+#include "cli/progress.hpp"
 #include "cli/rewrite_key.hpp"
 #include "keys/error.hpp"
 
@@ -24,7 +25,6 @@ struct PasswdOptions {
     std::optional<std::uint32_t> rounds; // -a
     std::optional<std::string> cipher;   // -Z
     bool json = false;
-    bool quiet = false;
 };
 
 // ssh-keygen -p's words where it has them; a mismatch is retried (ssh-keygen exits) with its message.
@@ -59,7 +59,7 @@ std::vector<std::string> describe_changes(const KeyProtection& before, const Key
 }
 
 void run_passwd(const PasswdOptions& options, Context& ctx) {
-    const bool chatty = !options.quiet && !options.json;
+    const bool chatty = !ctx.quiet && !options.json;
     const ProtectionChange change{options.cipher, options.rounds};
     if (options.rounds && *options.rounds > options.key_input.max_kdf_rounds)
         throw Error{Errc::usage,
@@ -88,18 +88,34 @@ void run_passwd(const PasswdOptions& options, Context& ctx) {
     if (new_passphrase) {
         // Both passphrases are known: check the old one and derive the new key at the same time.
         protection = rewrite.new_protection(change, !new_passphrase->empty());
-        rewrite.unlock_and_derive(old_passphrase, *new_passphrase, protection, ctx.rng);
+        {
+            std::optional<Progress> progress;
+            if (rewrite.encrypted() || !new_passphrase->empty())
+                progress.emplace(ctx, fmt::format("Changing the passphrase of {}", path.string()));
+            rewrite.unlock_and_derive(old_passphrase, *new_passphrase, protection, ctx.rng);
+        }
         say_comment();
     } else {
         // The new passphrase is typed: a wrong old one must fail before the user types the new one twice.
-        rewrite.unlock(old_passphrase);
+        {
+            std::optional<Progress> progress;
+            if (rewrite.encrypted()) progress.emplace(ctx, fmt::format("Decrypting {}", path.string()));
+            rewrite.unlock(old_passphrase);
+        }
         say_comment();
         new_passphrase = obtain_new_passphrase(options.new_passphrase, ctx.terminal, passwd_prompts);
         protection = rewrite.new_protection(change, !new_passphrase->empty());
+        std::optional<Progress> progress;
+        if (!new_passphrase->empty()) progress.emplace(ctx, "Encrypting the private key");
         rewrite.derive(*new_passphrase, protection, ctx.rng);
     }
 
-    const EncodedKey encoded = rewrite.encode(rewrite.unlocked().comment, ctx.rng);
+    const EncodedKey encoded = [&] {
+        // PKCS#8 and PuTTY files derive their key while encoding (rewrite_key.hpp).
+        std::optional<Progress> progress;
+        if (!new_passphrase->empty()) progress.emplace(ctx, "Encrypting the private key");
+        return rewrite.encode(rewrite.unlocked().comment, ctx.rng);
+    }();
     replace_key_file(path, encoded.contents.bytes());
 
     // What the new file really has, read back from it, not what was asked for.
@@ -134,7 +150,7 @@ void add_passwd_command(CLI::App& app, Context& ctx) {
         ->check(CLI::Range(1u, 0xffffffffu));
     command->add_option("-Z,--cipher", options->cipher, "Cipher for the new file (default: keep the file's)");
     command->add_flag("--json", options->json, "Print one JSON object");
-    command->add_flag("-q,--quiet", options->quiet, "Print nothing on success");
+    add_quiet_flag(*command, ctx);
     command->callback([options, &ctx]() { run_passwd(*options, ctx); });
 }
 

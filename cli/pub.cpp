@@ -43,6 +43,7 @@ void add_pub_command(CLI::App& app, Context& ctx) {
     command->add_option("-f,--file", options->file, "The private key file");
     add_key_input_options(*command, options->key_input);
     command->add_flag("--json", options->json, "Print one JSON object");
+    add_quiet_flag(*command, ctx);
     command->callback([options, &ctx]() { run_pub(*options, ctx); });
 }
 

@@ -23,6 +23,7 @@ void add_randomart_command(CLI::App& app, Context& ctx) {
     CLI::App* command = app.add_subcommand(
         "randomart", "Draw the randomart picture of each key, with its fingerprint (ssh-keygen -lv)");
     add_fingerprint_options(*command, options->listing, false);
+    add_quiet_flag(*command, ctx);
     command->callback([options, &ctx]() { run_randomart(*options, ctx); });
 }
 

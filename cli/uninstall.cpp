@@ -101,6 +101,7 @@ void add_uninstall_command(CLI::App& app, Context& ctx) {
     command->add_flag("--check", options->check, "Change nothing; report what would change");
     command->add_flag("--json", options->json, "Print one JSON object (\"changed\": true|false, ...)");
     add_keys_file_target_options(*command, options->where);
+    add_quiet_flag(*command, ctx);
     command->callback([options, &ctx]() { run_uninstall(*options, ctx); });
 }
 

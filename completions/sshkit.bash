@@ -39,20 +39,20 @@ _sshkit() {
         opts="-h --help -t --type -b --bits -C --comment -f --file $new_passphrase -a --rounds -Z --cipher
               -m --format -q --quiet --force --json"
         ;;
-    pub) opts="-h --help -f --file $key_input --json" ;;
+    pub) opts="-h --help -f --file $key_input --json -q --quiet" ;;
     passwd) opts="-h --help -f --file $key_input $new_passphrase -a --rounds -Z --cipher --json -q --quiet" ;;
     comment) opts="-h --help -f --file $key_input -C --comment --json -q --quiet" ;;
     convert)
         opts="-h --help -f --file --to -o --output --stdout -C --comment $key_input $new_passphrase -a --rounds
-              --force --json"
+              --force --json -q --quiet"
         ;;
-    fp) opts='-h --help -E --hash -v --randomart -B --bubblebabble --json -f --file' ;;
-    randomart) opts='-h --help -E --hash -B --bubblebabble --json -f --file' ;;
+    fp) opts='-h --help -E --hash -v --randomart -B --bubblebabble --json -q --quiet -f --file' ;;
+    randomart) opts='-h --help -E --hash -B --bubblebabble --json -q --quiet -f --file' ;;
     install)
-        opts="-h --help -i --identity --key-options --replace --check --json --fix-permissions --path $remote"
+        opts="-h --help -i --identity --key-options --replace --check --json --fix-permissions -q --quiet --path $remote"
         ;;
-    uninstall) opts="-h --help -i --identity --fingerprint --check --json --path $remote" ;;
-    list) opts="-h --help --json --path $remote" ;;
+    uninstall) opts="-h --help -i --identity --fingerprint --check --json -q --quiet --path $remote" ;;
+    list) opts="-h --help --json -q --quiet --path $remote" ;;
     help)
         mapfile -t COMPREPLY < <(compgen -W "${commands% help}" -- "$cur")
         return

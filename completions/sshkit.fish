@@ -33,9 +33,9 @@ complete -c sshkit -n '__fish_seen_subcommand_from gen' -l new-passphrase-env -x
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -s a -l rounds -x -d 'bcrypt-pbkdf rounds for an encrypted key'
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -s m -l format -x -a 'openssh pem pkcs8' -d 'Private key file format'
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -s Z -l cipher -x -a 'aes256-ctr aes192-ctr aes128-ctr aes256-cbc aes192-cbc aes128-cbc 3des-cbc aes128-gcm@openssh.com aes256-gcm@openssh.com chacha20-poly1305@openssh.com none' -d 'Cipher for an encrypted key'
-complete -c sshkit -n '__fish_seen_subcommand_from gen' -s q -l quiet -d 'Print nothing but the questions'
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -l force -d 'Replace an existing key and .pub without asking'
 complete -c sshkit -n '__fish_seen_subcommand_from gen' -l json -d 'Print one JSON object instead of the transcript'
+complete -c sshkit -n '__fish_seen_subcommand_from gen' -s q -l quiet -d 'Print nothing but errors; the exit status tells the outcome'
 
 # sshkit pub
 complete -c sshkit -n '__fish_seen_subcommand_from pub' -s h -l help -d 'Print the options and exit'
@@ -47,6 +47,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from pub' -l max-kdf-rounds -x -d 
 complete -c sshkit -n '__fish_seen_subcommand_from pub' -l max-argon2-work -x -d 'Refuse PuTTY v3 keys whose Argon2 costs more MiB x passes than this'
 complete -c sshkit -n '__fish_seen_subcommand_from pub' -l max-pbkdf2-iterations -x -d 'Refuse PKCS#8 keys whose PBKDF2 asks for more iterations than this'
 complete -c sshkit -n '__fish_seen_subcommand_from pub' -l json -d 'Print one JSON object'
+complete -c sshkit -n '__fish_seen_subcommand_from pub' -s q -l quiet -d 'Print nothing but errors; the exit status tells the outcome'
 
 # sshkit passwd
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -s h -l help -d 'Print the options and exit'
@@ -63,7 +64,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from passwd' -l new-passphrase-env
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -s a -l rounds -x -d 'KDF rounds for the new file'
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -s Z -l cipher -x -a 'aes256-ctr aes192-ctr aes128-ctr aes256-cbc aes192-cbc aes128-cbc 3des-cbc aes128-gcm@openssh.com aes256-gcm@openssh.com chacha20-poly1305@openssh.com none' -d 'Cipher for the new file'
 complete -c sshkit -n '__fish_seen_subcommand_from passwd' -l json -d 'Print one JSON object'
-complete -c sshkit -n '__fish_seen_subcommand_from passwd' -s q -l quiet -d 'Print nothing on success'
+complete -c sshkit -n '__fish_seen_subcommand_from passwd' -s q -l quiet -d 'Print nothing but errors; the exit status tells the outcome'
 
 # sshkit comment
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -s h -l help -d 'Print the options and exit'
@@ -76,7 +77,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from comment' -l max-argon2-work -
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -l max-pbkdf2-iterations -x -d 'Refuse PKCS#8 keys whose PBKDF2 asks for more iterations than this'
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -s C -l comment -x -d "The new comment ('' removes it)"
 complete -c sshkit -n '__fish_seen_subcommand_from comment' -l json -d 'Print one JSON object'
-complete -c sshkit -n '__fish_seen_subcommand_from comment' -s q -l quiet -d 'Print nothing on success'
+complete -c sshkit -n '__fish_seen_subcommand_from comment' -s q -l quiet -d 'Print nothing but errors; the exit status tells the outcome'
 
 # sshkit convert
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -s h -l help -d 'Print the options and exit'
@@ -97,12 +98,14 @@ complete -c sshkit -n '__fish_seen_subcommand_from convert' -l new-passphrase-en
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -s a -l rounds -x -d 'bcrypt KDF rounds for an encrypted openssh output'
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -l force -d 'Replace an existing output file'
 complete -c sshkit -n '__fish_seen_subcommand_from convert' -l json -d 'Print one JSON object describing the file written'
+complete -c sshkit -n '__fish_seen_subcommand_from convert' -s q -l quiet -d 'Print nothing but errors; the exit status tells the outcome'
 
 # sshkit fp
 complete -c sshkit -n '__fish_seen_subcommand_from fp' -s h -l help -d 'Print the options and exit'
 complete -c sshkit -n '__fish_seen_subcommand_from fp' -s E -l hash -x -a 'sha256 sha384 sha512 sha1 md5' -d 'Fingerprint hash'
 complete -c sshkit -n '__fish_seen_subcommand_from fp' -s B -l bubblebabble -d 'Show the bubblebabble digest (SHA-1) instead'
 complete -c sshkit -n '__fish_seen_subcommand_from fp' -l json -d 'Print one JSON object per key or problem (JSON Lines)'
+complete -c sshkit -n '__fish_seen_subcommand_from fp' -s q -l quiet -d 'Print nothing but errors; the exit status tells the outcome'
 complete -c sshkit -n '__fish_seen_subcommand_from fp' -s f -l file -r -F -d 'An input file (repeatable); - is standard input'
 complete -c sshkit -n '__fish_seen_subcommand_from fp' -s v -l randomart -d 'Draw the randomart picture after each key'
 complete -c sshkit -n '__fish_seen_subcommand_from fp' -s l -d "Ignored, for ssh-keygen's -l"
@@ -113,6 +116,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from randomart' -s h -l help -d 'P
 complete -c sshkit -n '__fish_seen_subcommand_from randomart' -s E -l hash -x -a 'sha256 sha384 sha512 sha1 md5' -d 'Fingerprint hash'
 complete -c sshkit -n '__fish_seen_subcommand_from randomart' -s B -l bubblebabble -d 'Show the bubblebabble digest (SHA-1) instead'
 complete -c sshkit -n '__fish_seen_subcommand_from randomart' -l json -d 'Print one JSON object per key or problem (JSON Lines)'
+complete -c sshkit -n '__fish_seen_subcommand_from randomart' -s q -l quiet -d 'Print nothing but errors; the exit status tells the outcome'
 complete -c sshkit -n '__fish_seen_subcommand_from randomart' -s f -l file -r -F -d 'An input file (repeatable); - is standard input'
 complete -c sshkit -n '__fish_seen_subcommand_from randomart' -F
 
@@ -123,6 +127,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from install' -l key-options -x -d
 complete -c sshkit -n '__fish_seen_subcommand_from install' -l replace -d "Make the given options the key's only line"
 complete -c sshkit -n '__fish_seen_subcommand_from install' -l check -d 'Change nothing; report what would change'
 complete -c sshkit -n '__fish_seen_subcommand_from install' -l json -d 'Print one JSON object'
+complete -c sshkit -n '__fish_seen_subcommand_from install' -s q -l quiet -d 'Print nothing but errors; the exit status tells the outcome'
 complete -c sshkit -n '__fish_seen_subcommand_from install' -l fix-permissions -d 'Remove group/world write permission that StrictModes rejects'
 complete -c sshkit -n '__fish_seen_subcommand_from install' -s p -l port -x -d 'ssh: the port to connect to on the target'
 complete -c sshkit -n '__fish_seen_subcommand_from install' -s o -x -d 'ssh: an option in ssh_config syntax (repeatable)'
@@ -136,6 +141,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from uninstall' -s i -l identity -
 complete -c sshkit -n '__fish_seen_subcommand_from uninstall' -l fingerprint -x -d 'The key fingerprint (SHA256:... or MD5:...)'
 complete -c sshkit -n '__fish_seen_subcommand_from uninstall' -l check -d 'Change nothing; report what would change'
 complete -c sshkit -n '__fish_seen_subcommand_from uninstall' -l json -d 'Print one JSON object'
+complete -c sshkit -n '__fish_seen_subcommand_from uninstall' -s q -l quiet -d 'Print nothing but errors; the exit status tells the outcome'
 complete -c sshkit -n '__fish_seen_subcommand_from uninstall' -s p -l port -x -d 'ssh: the port to connect to on the target'
 complete -c sshkit -n '__fish_seen_subcommand_from uninstall' -s o -x -d 'ssh: an option in ssh_config syntax (repeatable)'
 complete -c sshkit -n '__fish_seen_subcommand_from uninstall' -l ssh -x -a '(__fish_complete_command)' -d 'The ssh client to run'
@@ -145,6 +151,7 @@ complete -c sshkit -n '__fish_seen_subcommand_from uninstall' -a '(__fish_print_
 # sshkit list
 complete -c sshkit -n '__fish_seen_subcommand_from list' -s h -l help -d 'Print the options and exit'
 complete -c sshkit -n '__fish_seen_subcommand_from list' -l json -d 'Print one JSON object'
+complete -c sshkit -n '__fish_seen_subcommand_from list' -s q -l quiet -d 'Print nothing but errors; the exit status tells the outcome'
 complete -c sshkit -n '__fish_seen_subcommand_from list' -s p -l port -x -d 'ssh: the port to connect to on the target'
 complete -c sshkit -n '__fish_seen_subcommand_from list' -s o -x -d 'ssh: an option in ssh_config syntax (repeatable)'
 complete -c sshkit -n '__fish_seen_subcommand_from list' -l ssh -x -a '(__fish_complete_command)' -d 'The ssh client to run'
