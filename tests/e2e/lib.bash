@@ -127,7 +127,7 @@ _lib_python() {
 
 # The pty driver: stdlib only. Exit status mirrors the child's (128+N for signal N).
 _lib_pty_program='
-import os, pty, select, sys, time
+import os, pty, select, stat, sys, time
 
 prompt_wait = float(os.environ.get("PTY_PROMPT_WAIT", "10"))
 quiet = 0.15
@@ -145,6 +145,7 @@ if pid == 0:
 
 transcript = sys.stdout.buffer
 eof = False
+wait_status = None  # set once the child is reaped
 
 def read_some(timeout):
     """Output that arrives within timeout seconds (copied to the transcript); None if none, b"" at end of file."""
@@ -164,6 +165,79 @@ def read_some(timeout):
     transcript.write(data)
     transcript.flush()
     return data
+
+def child_gone():
+    global wait_status
+    if wait_status is None:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done == pid:
+            wait_status = status
+    return wait_status is not None
+
+# Why typing waits for a read: "printed a prompt, then quiet for 0.15 s" does not mean "waiting for input". A
+# program that printed its last words may still be busy for a while before it exits (a sanitized build runs its
+# leak check at exit, often longer than 0.15 s), and a line typed then is echoed by the terminal into the
+# transcript, though nobody reads it. So a line is typed only when some process on the terminal is asleep in
+# read() on it, which is what waiting for input is, and never once the child has exited or closed the terminal.
+# Linux tells us through /proc: <pid>/task/<tid>/syscall is "<nr> <fd> ..." while a thread sleeps in a system
+# call, and <pid>/fd/<fd> names what it reads. We look at every process of the session (pty.fork makes the child
+# lead one), since the reader may be a child of it (sh -c "cat"). Where /proc cannot tell (not Linux, an unknown
+# architecture, no permission), we fall back to typing after the quiet time, as before.
+read_syscall = {"x86_64": 0, "aarch64": 63, "riscv64": 63, "i386": 3, "i686": 3, "armv7l": 3, "armv6l": 3,
+                "ppc64le": 3, "ppc64": 3, "s390x": 3}.get(os.uname().machine)
+dev_tty = os.makedev(5, 0)  # /dev/tty, which opens the controlling terminal of whoever opens it
+
+def proc_stat(process):
+    """The fields of /proc/<process>/stat after the command name: state, ppid, pgrp, session, tty_nr, ..."""
+    with open("/proc/%s/stat" % process, "rb") as f:
+        return f.read().rsplit(b")", 1)[1].split()
+
+def reads_terminal(process, tty):
+    for task in os.listdir("/proc/%s/task" % process):
+        with open("/proc/%s/task/%s/syscall" % (process, task)) as f:
+            call = f.read().split()
+        if len(call) < 2 or not call[0].isdigit() or int(call[0]) != read_syscall:
+            continue
+        try:
+            device = os.stat("/proc/%s/fd/%d" % (process, int(call[1], 16)))
+        except OSError:
+            continue
+        if stat.S_ISCHR(device.st_mode) and device.st_rdev in (tty, dev_tty):
+            return True
+    return False
+
+def terminal_read_pending():
+    """True when a process of the session sleeps in read() on the terminal, False if none does, None if /proc
+    cannot tell."""
+    if read_syscall is None:
+        return None
+    try:
+        tty = int(proc_stat(pid)[4])
+        reads_terminal(pid, tty)  # raises if /proc/<pid>/syscall is not readable here
+    except (OSError, IndexError, ValueError):
+        return None
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if int(proc_stat(entry)[3]) == pid and reads_terminal(entry, tty):
+                return True
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended while we looked
+    return False
+
+def wait_for_reader():
+    """True when the line may be typed now, False when it never can (the child exited or closed the terminal)."""
+    deadline = time.monotonic() + prompt_wait
+    while True:
+        if eof or child_gone():
+            return False
+        pending = terminal_read_pending()
+        if pending is None or pending:
+            return True
+        if time.monotonic() >= deadline:
+            return True  # busy, yet alive: type as before rather than hang
+        read_some(0.01)
 
 echo = b""  # what the terminal echoes of the line just typed; not a prompt
 for line in lines:
@@ -185,7 +259,7 @@ for line in lines:
             break
     while read_some(quiet):
         pass
-    if eof:
+    if not wait_for_reader():
         break
     typed = b"\x04" if line == "^D" else line.encode() + b"\n"
     try:
@@ -196,7 +270,8 @@ for line in lines:
 
 while not eof:
     read_some(1.0)
-_, wait_status = os.waitpid(pid, 0)
+if wait_status is None:
+    _, wait_status = os.waitpid(pid, 0)
 code = os.waitstatus_to_exitcode(wait_status)
 sys.exit(128 - code if code < 0 else code)
 '
