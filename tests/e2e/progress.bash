@@ -118,6 +118,17 @@ expect_drawn "Fingerprinting $T/authorized_keys... " "fp"
 _lib_check $? "fp: the line shows a percentage"
 expect_same_bytes "$T/fp-expected" "$T/fp-got" "fp: the listing is the same with a progress line beside it"
 
+mkdir -m 700 "$T/home3" "$T/home3/.ssh"
+cp "$T/authorized_keys" "$T/home3/.ssh/authorized_keys"
+run_sshkit list --path "$T/home3/.ssh/authorized_keys"
+expect_exit 0 "list of 20000 lines on a pipe"
+cp "$out_file" "$T/list-expected"
+run_in_pty env SSHKIT_PROGRESS_DELAY=0 sh -c '"$1" list --path "$2" >"$3"' sh "$SSHKIT" \
+    "$T/home3/.ssh/authorized_keys" "$T/list-got"
+expect_exit 0 "list with stdout on a file and stderr on a terminal"
+expect_drawn "Checking $T/home3/.ssh/authorized_keys... " "list"
+expect_same_bytes "$T/list-expected" "$T/list-got" "list: the report is the same with a progress line beside it"
+
 PTY_PROMPT_WAIT=2 run_in_pty env SSHKIT_PROGRESS_DELAY=0 "$SSHKIT" fp -f "$T/plain.pub"
 expect_exit 0 "fp with stdout on the terminal"
 expect_not_drawn "fp printing on the terminal itself"
