@@ -16,6 +16,14 @@
 # (step headers carry the elapsed seconds). The fuzz stage runs two harnesses at a time for SSHKIT_FUZZ_SECONDS
 # each: 13 harnesses x 30 s / 2 = about 3.5 minutes plus the clang build, which is what fits; the long sessions
 # are scripts/fuzz-long.sh, run by hand (SECURITY.md).
+# Compile time (2026-11-26, helper-21; 2 cores shared with other builds, load 6-10, so wall times are ~3x CPU):
+#   - before (bd28846, RelWithDebInfo -O2 -g, no PCH): clean normal build 1074 s wall at -j2, .ninja_log sum 2193 s:
+#     cli/*.cpp 917 s (24 files), unit tests 929 s (34 files), formats 171 s, keys 56 s, links 98 s. The compiler
+#     spends its time generating code, not parsing: cli/fp_listing.cpp is 24.6 CPU s at -O2 -g (-ftime-report:
+#     parsing 7.6 s, optimise+generate 17.6 s), 16.1 s at -O2 -g1, and its object shrinks from 10.2 MB to 3.6 MB.
+#   - so the builds here use line tables only (-g1; clang -gline-tables-only in fuzz-short.sh): backtraces and
+#     sanitizer reports keep file:line; and cli/ precompiles CLI11 (parsing 7.6 s -> 1.5 s per file, PCH 9 CPU s
+#     once; cli/CMakeLists.txt says why the other layers and the unit tests have no PCH).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -69,7 +77,9 @@ fi
 echo "cmake $(cmake --version | head -1 | awk '{print $3}'), $(g++ --version | head -1), $(nproc) cores"
 
 step "normal build in $build_dir"
-build "$build_dir"
+# -g1 (line tables: file:line in backtraces, no variable locations) instead of RelWithDebInfo's -g: -g's variable
+# tracking at -O2 cost a third of the compile time of the heavy files and made objects 3x larger (budget note above).
+build "$build_dir" "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"
 
 step "ctest in $build_dir"
 checked "ctest ($build_dir)" run_ctest "$build_dir"
@@ -84,7 +94,8 @@ if [[ ${SSHKIT_SKIP_ASAN:-0} == 1 ]]; then
     step "sanitizer build skipped (SSHKIT_SKIP_ASAN=1)"
 else
     step "sanitizer build (ASan+UBSan, Debug) in $asan_build_dir"
-    build "$asan_build_dir" -DSSHKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    # -g1 as above: sanitizer reports still name file:line.
+    build "$asan_build_dir" -DSSHKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1
 
     step "ctest in $asan_build_dir"
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
