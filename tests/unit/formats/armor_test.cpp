@@ -1,6 +1,8 @@
 #include "formats/armor.hpp"
 
 #include "keys/error.hpp"
+#include "tests/unit/support/errors.hpp"
+#include "tests/unit/support/support.hpp"
 
 #include <doctest/doctest.h>
 
@@ -9,23 +11,14 @@
 
 using namespace sshkit;
 using namespace sshkit::formats;
+using sshkit::test::kind_of;
+using sshkit::test::replace_all;
 
 TEST_SUITE_BEGIN("formats::armor");
 
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
-
-template <class Action>
-Errc kind_of(Action&& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.kind();
-    }
-    FAIL_CHECK("no sshkit::Error was thrown");
-    return Errc::io;
-}
 
 constexpr std::string_view label = "TEST BLOCK";
 
@@ -39,13 +32,6 @@ const Bytes body = [] {
 std::string armored() {
     const auto text = encode_armor(body, label, 70);
     return {text.begin(), text.end()};
-}
-
-std::string replace_all(std::string text, std::string_view from, std::string_view to) {
-    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-        text.replace(at, from.size(), to);
-    }
-    return text;
 }
 
 Bytes decoded(std::string_view text) {

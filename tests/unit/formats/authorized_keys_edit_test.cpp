@@ -3,6 +3,7 @@
 #include "formats/authorized_keys.hpp"
 #include "formats/openssh_public.hpp"
 #include "keys/error.hpp"
+#include "tests/unit/support/errors.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <doctest/doctest.h>
@@ -13,21 +14,11 @@
 
 using namespace sshkit;
 using namespace sshkit::formats;
+using sshkit::test::kind_of;
 
 TEST_SUITE_BEGIN("formats::authorized_keys_edit");
 
 namespace {
-
-template <class Action>
-Errc kind_of(Action&& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.kind();
-    }
-    FAIL_CHECK("no sshkit::Error was thrown");
-    return Errc::io;
-}
 
 // Three Ed25519 keys and one RSA key, the same on every run.
 const std::vector<keys::PublicKey>& sample_keys() {

@@ -3,6 +3,8 @@
 #include "formats/armor.hpp"
 #include "keys/error.hpp"
 #include "keys/wire.hpp"
+#include "tests/unit/support/errors.hpp"
+#include "tests/unit/support/fixtures.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <doctest/doctest.h>
@@ -13,42 +15,15 @@
 
 using namespace sshkit;
 using namespace sshkit::formats;
+using sshkit::test::detail_of;
+using sshkit::test::fixture_public_key_text;
+using sshkit::test::kind_of;
 
 TEST_SUITE_BEGIN("formats::authorized_keys");
 
 namespace {
 
-template <typename F>
-Errc kind_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no sshkit::Error thrown");
-    return Errc::io;
-}
-
-// The detail of the sshkit::Error that f throws.
-template <typename F>
-std::string detail_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.detail();
-    }
-    FAIL("no sshkit::Error thrown");
-    return {};
-}
-
-std::string fixture_key(const std::string& name) {
-    std::string line = test::read_file_text(test::source_dir() / "tests/fixtures/keys" / (name + ".pub"));
-    // "type base64" without the comment.
-    const std::size_t second_space = line.find(' ', line.find(' ') + 1);
-    return line.substr(0, second_space);
-}
-
-std::string ed25519_key() { return fixture_key("id_ed25519"); }
+std::string ed25519_key() { return fixture_public_key_text("id_ed25519"); }
 
 // An ECDSA P-256 line whose point is moved off the curve by one bit of y.
 std::string off_curve_key() {

@@ -2,6 +2,7 @@
 
 #include "formats/kdf.hpp"
 #include "keys/error.hpp"
+#include "tests/unit/support/errors.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <botan/base64.h>
@@ -15,6 +16,7 @@
 
 using namespace sshkit;
 using namespace sshkit::formats;
+using sshkit::test::kind_of;
 
 TEST_SUITE_BEGIN("formats::cipher");
 
@@ -122,18 +124,6 @@ Bytes patterned(std::size_t n, std::uint8_t start) {
     Bytes bytes(n);
     for (std::size_t i = 0; i < n; ++i) bytes[i] = static_cast<std::uint8_t>(start + i * 7);
     return bytes;
-}
-
-// The kind of the sshkit::Error that f throws (a test failure when it throws none).
-template <typename F>
-Errc kind_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no sshkit::Error thrown");
-    return Errc::io;
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "formats/kdf.hpp"
 
 #include "keys/error.hpp"
+#include "tests/unit/support/errors.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <botan/hex.h>
@@ -11,6 +12,7 @@
 
 using namespace sshkit;
 using namespace sshkit::formats;
+using sshkit::test::kind_of;
 
 TEST_SUITE_BEGIN("formats::kdf");
 
@@ -20,18 +22,6 @@ std::vector<std::uint8_t> hex(std::string_view text) { return Botan::hex_decode(
 
 std::vector<std::uint8_t> as_vector(const Botan::secure_vector<std::uint8_t>& bytes) {
     return {bytes.begin(), bytes.end()};
-}
-
-// The kind of the sshkit::Error that f throws (a test failure when it throws none).
-template <typename F>
-Errc kind_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no sshkit::Error thrown");
-    return Errc::io;
 }
 
 Errc kind_of_bcrypt(const Passphrase& passphrase, std::span<const std::uint8_t> salt, std::uint32_t rounds,

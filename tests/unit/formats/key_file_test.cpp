@@ -1,6 +1,7 @@
 #include "formats/key_file.hpp"
 
 #include "keys/error.hpp"
+#include "tests/unit/support/errors.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <doctest/doctest.h>
@@ -9,21 +10,11 @@
 
 using namespace sshkit;
 using namespace sshkit::formats;
+using sshkit::test::kind_of;
 
 TEST_SUITE_BEGIN("formats::key_file");
 
 namespace {
-
-template <class Action>
-Errc kind_of(Action&& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.kind();
-    }
-    FAIL_CHECK("no sshkit::Error was thrown");
-    return Errc::io;
-}
 
 constexpr std::string_view test_passphrase = "key file test";
 

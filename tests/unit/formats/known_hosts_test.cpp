@@ -1,6 +1,7 @@
 #include "formats/known_hosts.hpp"
 
 #include "keys/error.hpp"
+#include "tests/unit/support/fixtures.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <doctest/doctest.h>
@@ -14,10 +15,7 @@ TEST_SUITE_BEGIN("formats::known_hosts");
 
 namespace {
 
-std::string ed25519_key() {
-    std::string line = test::read_file_text(test::source_dir() / "tests/fixtures/keys/id_ed25519.pub");
-    return line.substr(0, line.find(' ', line.find(' ') + 1));
-}
+std::string ed25519_key() { return test::fixture_public_key_text("id_ed25519"); }
 
 // A well-formed hashed entry: |1| base64(20 bytes) | base64(20 bytes).
 constexpr const char* hashed_host = "|1|N8o8Y2m3o2FJD3wxvPgJ0QKhqmk=|QsFbY+p9dCXOGqcyF8KvLTPqpZI=";

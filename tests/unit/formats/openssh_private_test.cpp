@@ -3,6 +3,7 @@
 #include "formats/armor.hpp"
 #include "formats/openssh_public.hpp"
 #include "keys/error.hpp"
+#include "tests/unit/support/errors.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <sys/wait.h>
@@ -18,23 +19,15 @@
 
 using namespace sshkit;
 using namespace sshkit::formats;
+using sshkit::test::kind_of;
+using sshkit::test::replace_all;
+using sshkit::test::text_of;
 
 TEST_SUITE_BEGIN("formats::openssh_private");
 
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
-
-template <class Action>
-Errc kind_of(Action&& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.kind();
-    }
-    FAIL_CHECK("no sshkit::Error was thrown");
-    return Errc::io;
-}
 
 constexpr std::string_view magic{"openssh-key-v1\0", 15};
 // Test passphrases protect nothing; they may appear on command lines.
@@ -67,8 +60,6 @@ const keys::PrivateKey& sample_key(std::size_t index) {
 }
 const keys::PrivateKey& ed25519_key() { return sample_key(5); }
 
-std::string as_string(const SecretBytes& bytes) { return {bytes.bytes().begin(), bytes.bytes().end()}; }
-
 Bytes private_bytes(const keys::PrivateKey& key) {
     keys::WireWriter writer;
     key.encode(writer);
@@ -78,7 +69,7 @@ Bytes private_bytes(const keys::PrivateKey& key) {
 std::string write_key(const keys::PrivateKey& key, std::string_view comment, std::string_view passphrase,
                       const CipherSpec& cipher, std::uint32_t rounds = 1, std::uint8_t seed = 1) {
     auto rng = test::seeded_rng(seed);
-    return as_string(encode_openssh_private(key, comment, Passphrase{passphrase}, {&cipher, rounds}, rng));
+    return text_of(encode_openssh_private(key, comment, Passphrase{passphrase}, {&cipher, rounds}, rng));
 }
 
 DecodedPrivateKey read_key(std::string_view text, std::string_view passphrase,
@@ -92,7 +83,7 @@ Bytes unarmor(std::string_view text) {
 }
 
 std::string armor(std::span<const std::uint8_t> binary) {
-    return as_string(SecretBytes{encode_armor(binary, openssh_private_label, openssh_private_line_width)});
+    return text_of(SecretBytes{encode_armor(binary, openssh_private_label, openssh_private_line_width)});
 }
 
 // The plaintext private section: check integers, key, comment, then `padding` (default: 1, 2, 3, ... to 8).
@@ -163,13 +154,6 @@ std::string with_rounds(std::string_view text, std::uint32_t rounds) {
     binary[at + 2] = static_cast<std::uint8_t>(rounds >> 8);
     binary[at + 3] = static_cast<std::uint8_t>(rounds);
     return armor(binary);
-}
-
-std::string replace_all(std::string text, std::string_view from, std::string_view to) {
-    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-        text.replace(at, from.size(), to);
-    }
-    return text;
 }
 
 // --- running ssh-keygen -----------------------------------------------------------------------------------------

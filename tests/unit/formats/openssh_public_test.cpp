@@ -2,6 +2,7 @@
 
 #include "formats/armor.hpp"
 #include "keys/error.hpp"
+#include "tests/unit/support/errors.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <doctest/doctest.h>
@@ -11,23 +12,13 @@
 
 using namespace sshkit;
 using namespace sshkit::formats;
+using sshkit::test::kind_of;
 
 TEST_SUITE_BEGIN("formats::openssh_public");
 
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
-
-template <class Action>
-Errc kind_of(Action&& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.kind();
-    }
-    FAIL_CHECK("no sshkit::Error was thrown");
-    return Errc::io;
-}
 
 // One public key per algorithm (DSA omitted: slow to generate and nothing line-specific).
 const std::vector<keys::PublicKey>& sample_keys() {

@@ -4,6 +4,9 @@
 #include "formats/key_file.hpp"
 #include "formats/openssh_public.hpp"
 #include "keys/error.hpp"
+#include "tests/unit/support/corpus.hpp"
+#include "tests/unit/support/errors.hpp"
+#include "tests/unit/support/fixtures.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <botan/der_enc.h>
@@ -12,65 +15,22 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 using namespace sshkit;
 using namespace sshkit::formats;
+using sshkit::test::fixture_private_key;
+using sshkit::test::kind_of;
+using sshkit::test::replace_all;
+using sshkit::test::text_of;
 
 TEST_SUITE_BEGIN("formats::pem");
 
 namespace {
 
-template <typename F>
-Errc kind_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no sshkit::Error thrown");
-    return Errc::io;
-}
-
-// An unencrypted openssh-key-v1 fixture made by ssh-keygen (tests/fixtures/generate.sh).
-keys::PrivateKey fixture_key(const std::string& name) {
-    const std::string text = test::read_file_text(test::source_dir() / "tests/fixtures/keys" / name);
-    return decode_private_key_file(text, [] { return Passphrase{}; }).key;
-}
-
-std::string text_of(const SecretBytes& bytes) { return {bytes.bytes().begin(), bytes.bytes().end()}; }
-
 keys::PrivateKey decode(std::string_view text, std::string_view passphrase = {}) {
     return decrypt_legacy_pem(decode_legacy_pem_envelope(text), Passphrase{passphrase});
-}
-
-std::string replace_all(std::string text, std::string_view from, std::string_view to) {
-    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-        text.replace(at, from.size(), to);
-    }
-    return text;
-}
-
-struct CorpusRow {
-    std::string path, kind, passphrase, expected_pub;
-};
-
-// ../shared/corpus/MANIFEST.tsv rows of one kind; empty when the corpus is absent.
-std::vector<CorpusRow> corpus_rows(std::string_view kind) {
-    std::ifstream manifest(test::corpus_dir() / "MANIFEST.tsv");
-    std::vector<CorpusRow> rows;
-    std::string line;
-    std::getline(manifest, line); // header
-    while (std::getline(manifest, line)) {
-        std::vector<std::string> fields;
-        std::stringstream columns(line);
-        for (std::string field; std::getline(columns, field, '\t');) fields.push_back(field);
-        if (fields.size() >= 4 && fields[1] == kind) rows.push_back({fields[0], fields[1], fields[2], fields[3]});
-    }
-    return rows;
 }
 
 const char* const pem_fixtures[] = {"id_rsa_1024", "id_dsa_1024", "id_ecdsa_p256", "id_ecdsa_p384", "id_ecdsa_p521"};
@@ -94,7 +54,7 @@ TEST_CASE("encode_legacy_pem: round trip for every type with a PEM form, plain a
     auto rng = test::seeded_rng(1);
     for (const char* name : pem_fixtures) {
         CAPTURE(name);
-        const keys::PrivateKey key = fixture_key(name);
+        const keys::PrivateKey key = fixture_private_key(name);
         SUBCASE("plain") {
             const std::string text = text_of(encode_legacy_pem(key, Passphrase{}, rng));
             CHECK(text.find("Proc-Type") == std::string::npos);
@@ -115,31 +75,33 @@ TEST_CASE("encode_legacy_pem: round trip for every type with a PEM form, plain a
 
 TEST_CASE("encode_legacy_pem: labels and line width as OpenSSL writes them") {
     auto rng = test::seeded_rng(2);
-    const std::string rsa = text_of(encode_legacy_pem(fixture_key("id_rsa_1024"), Passphrase{}, rng));
+    const std::string rsa = text_of(encode_legacy_pem(fixture_private_key("id_rsa_1024"), Passphrase{}, rng));
     CHECK(rsa.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"));
     CHECK(rsa.ends_with("\n-----END RSA PRIVATE KEY-----\n"));
     CHECK(rsa.find('\n', 32) == 32 + 64);
-    CHECK(text_of(encode_legacy_pem(fixture_key("id_dsa_1024"), Passphrase{}, rng))
+    CHECK(text_of(encode_legacy_pem(fixture_private_key("id_dsa_1024"), Passphrase{}, rng))
               .starts_with("-----BEGIN DSA PRIVATE KEY-----\n"));
-    CHECK(text_of(encode_legacy_pem(fixture_key("id_ecdsa_p256"), Passphrase{}, rng))
+    CHECK(text_of(encode_legacy_pem(fixture_private_key("id_ecdsa_p256"), Passphrase{}, rng))
               .starts_with("-----BEGIN EC PRIVATE KEY-----\n"));
 }
 
 TEST_CASE("encode_legacy_pem: Ed25519 has no PEM form") {
     auto rng = test::seeded_rng(3);
-    CHECK(kind_of([&] { encode_legacy_pem(fixture_key("id_ed25519"), Passphrase{}, rng); }) == Errc::unsupported);
+    CHECK(kind_of([&] { encode_legacy_pem(fixture_private_key("id_ed25519"), Passphrase{}, rng); }) ==
+          Errc::unsupported);
 }
 
 TEST_CASE("encode_legacy_pem: a passphrase under 5 characters is refused, as ssh-keygen does") {
     auto rng = test::seeded_rng(4);
-    CHECK(kind_of([&] { encode_legacy_pem(fixture_key("id_ecdsa_p256"), Passphrase{"abcd"}, rng); }) == Errc::usage);
+    CHECK(kind_of([&] { encode_legacy_pem(fixture_private_key("id_ecdsa_p256"), Passphrase{"abcd"}, rng); }) ==
+          Errc::usage);
 }
 
 TEST_CASE("decrypt_legacy_pem: wrong or empty passphrase throws bad_passphrase") {
     auto rng = test::seeded_rng(5);
     for (const char* name : pem_fixtures) {
         CAPTURE(name);
-        const std::string text = text_of(encode_legacy_pem(fixture_key(name), Passphrase{"sshkit-test"}, rng));
+        const std::string text = text_of(encode_legacy_pem(fixture_private_key(name), Passphrase{"sshkit-test"}, rng));
         CHECK(kind_of([&] { decode(text, "wrong passphrase"); }) == Errc::bad_passphrase);
         CHECK(kind_of([&] { decode(text, ""); }) == Errc::bad_passphrase);
     }
@@ -147,7 +109,8 @@ TEST_CASE("decrypt_legacy_pem: wrong or empty passphrase throws bad_passphrase")
 
 TEST_CASE("decode_legacy_pem_envelope: DEK-Info ciphers") {
     auto rng = test::seeded_rng(6);
-    const std::string text = text_of(encode_legacy_pem(fixture_key("id_ecdsa_p256"), Passphrase{"sshkit-test"}, rng));
+    const std::string text =
+        text_of(encode_legacy_pem(fixture_private_key("id_ecdsa_p256"), Passphrase{"sshkit-test"}, rng));
     SUBCASE("unknown cipher is unsupported") {
         const std::string changed = replace_all(text, "AES-128-CBC", "BF-CBC");
         CHECK(kind_of([&] { decode_legacy_pem_envelope(changed); }) == Errc::unsupported);
@@ -177,7 +140,7 @@ TEST_CASE("decode_legacy_pem_envelope: DEK-Info ciphers") {
 
 TEST_CASE("decode_legacy_pem_envelope: truncated or damaged input is corrupt") {
     auto rng = test::seeded_rng(7);
-    const std::string text = text_of(encode_legacy_pem(fixture_key("id_rsa_1024"), Passphrase{}, rng));
+    const std::string text = text_of(encode_legacy_pem(fixture_private_key("id_rsa_1024"), Passphrase{}, rng));
     SUBCASE("truncated base64") {
         const auto last_line = text.rfind("\n-----END");
         std::string changed = text;
@@ -198,7 +161,7 @@ TEST_CASE("decode_legacy_pem_envelope: truncated or damaged input is corrupt") {
     }
     SUBCASE("encrypted body that is not a whole number of blocks") {
         const std::string encrypted =
-            text_of(encode_legacy_pem(fixture_key("id_rsa_1024"), Passphrase{"sshkit-test"}, rng));
+            text_of(encode_legacy_pem(fixture_private_key("id_rsa_1024"), Passphrase{"sshkit-test"}, rng));
         const auto last_line = encrypted.rfind("\n-----END");
         std::string changed = encrypted;
         changed.erase(last_line - 4, 4);
@@ -208,7 +171,7 @@ TEST_CASE("decode_legacy_pem_envelope: truncated or damaged input is corrupt") {
 
 TEST_CASE("decode_legacy_pem_envelope: tolerant framing") {
     auto rng = test::seeded_rng(8);
-    const keys::PrivateKey key = fixture_key("id_ecdsa_p384");
+    const keys::PrivateKey key = fixture_private_key("id_ecdsa_p384");
     const std::string text = text_of(encode_legacy_pem(key, Passphrase{"sshkit-test"}, rng));
     SUBCASE("CRLF line ends") {
         CHECK(decode(replace_all(text, "\n", "\r\n"), "sshkit-test").public_key() == key.public_key());
@@ -222,7 +185,7 @@ TEST_CASE("decode_legacy_pem_envelope: tolerant framing") {
 }
 
 TEST_CASE("decrypt_legacy_pem: stored public values must match the private ones") {
-    const keys::PrivateKey key = fixture_key("id_ecdsa_p256");
+    const keys::PrivateKey key = fixture_private_key("id_ecdsa_p256");
     auto rng = test::seeded_rng(9);
     const keys::PrivateKey other = keys::PrivateKey::generate(keys::KeyType::ecdsa, 256, rng);
     const auto& ec = std::get<keys::EcdsaKeypair>(key.data());
@@ -258,7 +221,7 @@ TEST_CASE("decrypt_legacy_pem: stored public values must match the private ones"
         CHECK(decode(std::string(armored.begin(), armored.end())).public_key() == key.public_key());
     }
     SUBCASE("RSA with a CRT exponent that does not belong to d") {
-        const keys::PrivateKey rsa_key = fixture_key("id_rsa_1024");
+        const keys::PrivateKey rsa_key = fixture_private_key("id_rsa_1024");
         const auto& rsa = std::get<keys::RsaKeypair>(rsa_key.data()).botan();
         Botan::secure_vector<std::uint8_t> der;
         Botan::DER_Encoder{der}
@@ -277,7 +240,7 @@ TEST_CASE("decrypt_legacy_pem: stored public values must match the private ones"
         CHECK(kind_of([&] { decode(std::string(armored.begin(), armored.end())); }) == Errc::corrupt);
     }
     SUBCASE("DSA with y that is not g^x") {
-        const keys::PrivateKey dsa_key = fixture_key("id_dsa_1024");
+        const keys::PrivateKey dsa_key = fixture_private_key("id_dsa_1024");
         const auto& dsa = std::get<keys::DsaKeypair>(dsa_key.data());
         const keys::DsaPublic& pub = dsa.public_key();
         Botan::secure_vector<std::uint8_t> der;
@@ -296,22 +259,22 @@ TEST_CASE("decrypt_legacy_pem: stored public values must match the private ones"
 }
 
 TEST_CASE("encode_pkcs1_public: round trip for RSA; other types are unsupported") {
-    const keys::PublicKey rsa = fixture_key("id_rsa_1024").public_key();
+    const keys::PublicKey rsa = fixture_private_key("id_rsa_1024").public_key();
     const std::string text = encode_pkcs1_public(rsa);
     CHECK(text.starts_with("-----BEGIN RSA PUBLIC KEY-----\n"));
     CHECK(is_pkcs1_public(text));
     CHECK(decode_pkcs1_public(text) == rsa);
-    CHECK(kind_of([&] { encode_pkcs1_public(fixture_key("id_ed25519").public_key()); }) == Errc::unsupported);
+    CHECK(kind_of([&] { encode_pkcs1_public(fixture_private_key("id_ed25519").public_key()); }) == Errc::unsupported);
     CHECK(kind_of([&] { decode_pkcs1_public(text.substr(0, 40) + text.substr(60)); }) == Errc::corrupt);
 }
 
 TEST_CASE("decrypt_legacy_pem: reads every legacy PEM key of the shared corpus") {
-    const auto rows = corpus_rows("pem-private");
-    if (rows.empty()) {
+    const auto rows = test::corpus_rows({"pem-private"});
+    if (!rows) {
         MESSAGE("shared corpus absent: skipped");
         return;
     }
-    for (const CorpusRow& row : rows) {
+    for (const test::CorpusRow& row : *rows) {
         CAPTURE(row.path);
         const std::string text = test::read_file_text(test::corpus_dir() / row.path);
         REQUIRE(is_legacy_pem_private(text));

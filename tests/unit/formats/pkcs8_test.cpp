@@ -5,6 +5,9 @@
 #include "formats/openssh_public.hpp"
 #include "formats/pem.hpp"
 #include "keys/error.hpp"
+#include "tests/unit/support/corpus.hpp"
+#include "tests/unit/support/errors.hpp"
+#include "tests/unit/support/fixtures.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <botan/asn1_obj.h>
@@ -14,58 +17,23 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 using namespace sshkit;
 using namespace sshkit::formats;
+using sshkit::test::fixture_private_key;
+using sshkit::test::kind_of;
+using sshkit::test::text_of;
 
 TEST_SUITE_BEGIN("formats::pkcs8");
 
 namespace {
 
-template <typename F>
-Errc kind_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no sshkit::Error thrown");
-    return Errc::io;
-}
-
-keys::PrivateKey fixture_key(const std::string& name) {
-    const std::string text = test::read_file_text(test::source_dir() / "tests/fixtures/keys" / name);
-    return decode_private_key_file(text, [] { return Passphrase{}; }).key;
-}
-
-std::string text_of(const SecretBytes& bytes) { return {bytes.bytes().begin(), bytes.bytes().end()}; }
-
 template <typename Bytes>
 std::string armored(const Bytes& der, std::string_view label) {
     const auto text = encode_armor(der, label, pem_line_width);
     return {text.begin(), text.end()};
-}
-
-struct CorpusRow {
-    std::string path, kind, passphrase, expected_pub;
-};
-
-std::vector<CorpusRow> corpus_rows(std::string_view kind) {
-    std::ifstream manifest(test::corpus_dir() / "MANIFEST.tsv");
-    std::vector<CorpusRow> rows;
-    std::string line;
-    std::getline(manifest, line); // header
-    while (std::getline(manifest, line)) {
-        std::vector<std::string> fields;
-        std::stringstream columns(line);
-        for (std::string field; std::getline(columns, field, '\t');) fields.push_back(field);
-        if (fields.size() >= 4 && fields[1] == kind) rows.push_back({fields[0], fields[1], fields[2], fields[3]});
-    }
-    return rows;
 }
 
 const char* const all_fixtures[] = {"id_rsa_1024",   "id_dsa_1024",   "id_ecdsa_p256",
@@ -133,7 +101,7 @@ TEST_CASE("encode_pkcs8_private: round trip for every key type, plain and PBES2-
     auto rng = test::seeded_rng(1);
     for (const char* name : all_fixtures) {
         CAPTURE(name);
-        const keys::PrivateKey key = fixture_key(name);
+        const keys::PrivateKey key = fixture_private_key(name);
         SUBCASE("plain") {
             const std::string text = text_of(encode_pkcs8_private(key, Passphrase{}, rng));
             CHECK(text.starts_with("-----BEGIN PRIVATE KEY-----\n"));
@@ -153,7 +121,8 @@ TEST_CASE("encode_pkcs8_private: round trip for every key type, plain and PBES2-
 
 TEST_CASE("encode_pkcs8_private: a passphrase under 5 characters is refused") {
     auto rng = test::seeded_rng(2);
-    CHECK(kind_of([&] { encode_pkcs8_private(fixture_key("id_ed25519"), Passphrase{"1234"}, rng); }) == Errc::usage);
+    CHECK(kind_of([&] { encode_pkcs8_private(fixture_private_key("id_ed25519"), Passphrase{"1234"}, rng); }) ==
+          Errc::usage);
 }
 
 TEST_CASE("decode_pkcs8_private: the RFC 8410 Ed25519 example") {
@@ -178,7 +147,7 @@ TEST_CASE("decode_pkcs8_private: OneAsymmetricKey v1 with its public key") {
 
 TEST_CASE("decode_pkcs8_private: an EC key whose SEC1 public point belongs to another key is corrupt") {
     auto rng = test::seeded_rng(3);
-    const keys::PrivateKey key = fixture_key("id_ecdsa_p256");
+    const keys::PrivateKey key = fixture_private_key("id_ecdsa_p256");
     const keys::PrivateKey other = keys::PrivateKey::generate(keys::KeyType::ecdsa, 256, rng);
     const Botan::EC_Group group{"secp256r1"};
     Botan::secure_vector<std::uint8_t> sec1;
@@ -240,7 +209,7 @@ TEST_CASE("decode_pkcs8_private: PBES2 parameters are checked before decryption"
 }
 
 TEST_CASE("decode_pkcs8_private: the PBKDF2 iteration limit names its flag and can be raised") {
-    const keys::PrivateKey key = fixture_key("id_ecdsa_p256");
+    const keys::PrivateKey key = fixture_private_key("id_ecdsa_p256");
     auto rng = test::seeded_rng(7);
     const std::string text = text_of(encode_pkcs8_private(key, Passphrase{"sshkit-test"}, rng));
     try {
@@ -256,8 +225,10 @@ TEST_CASE("decode_pkcs8_private: the PBKDF2 iteration limit names its flag and c
           key.public_key());
     PrivateKeyFileOptions options;
     options.max_pbkdf2_iterations = 1000;
-    CHECK(kind_of([&] { decode_private_key_file(text, [] { return Passphrase{"sshkit-test"}; }, options); }) ==
-          Errc::unsupported);
+    CHECK(kind_of([&] {
+              decode_private_key_file(
+                  text, [] { return Passphrase{"sshkit-test"}; }, options);
+          }) == Errc::unsupported);
 }
 
 TEST_CASE("decode_pkcs8_private: zero PBKDF2 iterations are corrupt") {
@@ -268,7 +239,7 @@ TEST_CASE("decode_pkcs8_private: zero PBKDF2 iterations are corrupt") {
 
 TEST_CASE("decode_pkcs8_private: truncated input is corrupt") {
     auto rng = test::seeded_rng(4);
-    const std::string text = text_of(encode_pkcs8_private(fixture_key("id_rsa_1024"), Passphrase{}, rng));
+    const std::string text = text_of(encode_pkcs8_private(fixture_private_key("id_rsa_1024"), Passphrase{}, rng));
     const auto second_line = text.find('\n') + 1;
     std::string changed = text;
     changed.erase(second_line, 65);
@@ -282,7 +253,7 @@ TEST_CASE("decode_pkcs8_private: truncated input is corrupt") {
 TEST_CASE("encode_spki_public: round trip for every key type") {
     for (const char* name : all_fixtures) {
         CAPTURE(name);
-        const keys::PublicKey key = fixture_key(name).public_key();
+        const keys::PublicKey key = fixture_private_key(name).public_key();
         const std::string text = encode_spki_public(key);
         CHECK(text.starts_with("-----BEGIN PUBLIC KEY-----\n"));
         CHECK(is_spki_public(text));
@@ -291,7 +262,7 @@ TEST_CASE("encode_spki_public: round trip for every key type") {
 }
 
 TEST_CASE("decode_spki_public: damaged input is corrupt") {
-    const std::string text = encode_spki_public(fixture_key("id_ecdsa_p256").public_key());
+    const std::string text = encode_spki_public(fixture_private_key("id_ecdsa_p256").public_key());
     const auto second_line = text.find('\n') + 1;
     std::string changed = text;
     changed[second_line + 40] = changed[second_line + 40] == 'A' ? 'B' : 'A'; // inside the point: off the curve
@@ -314,23 +285,21 @@ TEST_CASE("curve_of_botan_group: named and explicit encodings of the NIST curves
 }
 
 TEST_CASE("decode_pkcs8_private and decode_spki_public: read the shared corpus") {
-    const auto private_rows = corpus_rows("pkcs8-private");
-    const auto public_rows = corpus_rows("spki");
-    if (private_rows.empty() && public_rows.empty()) {
+    const auto rows = test::corpus_rows({"pkcs8-private", "spki"});
+    if (!rows) {
         MESSAGE("shared corpus absent: skipped");
         return;
     }
-    for (const CorpusRow& row : private_rows) {
+    for (const test::CorpusRow& row : *rows) {
         CAPTURE(row.path);
         const std::string text = test::read_file_text(test::corpus_dir() / row.path);
-        REQUIRE(is_pkcs8_private(text));
-        CHECK(format_public_line(decode_pkcs8_private(text, Passphrase{row.passphrase}).public_key(), "") ==
-              row.expected_pub);
-    }
-    for (const CorpusRow& row : public_rows) {
-        CAPTURE(row.path);
-        const std::string text = test::read_file_text(test::corpus_dir() / row.path);
-        REQUIRE(is_spki_public(text));
-        CHECK(format_public_line(decode_spki_public(text), "") == row.expected_pub);
+        if (row.kind == "pkcs8-private") {
+            REQUIRE(is_pkcs8_private(text));
+            CHECK(format_public_line(decode_pkcs8_private(text, Passphrase{row.passphrase}).public_key(), "") ==
+                  row.expected_pub);
+        } else {
+            REQUIRE(is_spki_public(text));
+            CHECK(format_public_line(decode_spki_public(text), "") == row.expected_pub);
+        }
     }
 }

@@ -4,6 +4,8 @@
 #include "formats/openssh_public.hpp"
 #include "keys/error.hpp"
 #include "keys/wire.hpp"
+#include "tests/unit/support/errors.hpp"
+#include "tests/unit/support/fixtures.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <botan/base64.h>
@@ -19,28 +21,14 @@
 
 using namespace sshkit;
 using namespace sshkit::formats;
+using sshkit::test::fixture_private_key;
+using sshkit::test::kind_of;
+using sshkit::test::lines_of;
+using sshkit::test::text_of;
 
 TEST_SUITE_BEGIN("formats::ppk");
 
 namespace {
-
-template <typename F>
-Errc kind_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no sshkit::Error thrown");
-    return Errc::io;
-}
-
-keys::PrivateKey fixture_key(const std::string& name) {
-    const std::string text = test::read_file_text(test::source_dir() / "tests/fixtures/keys" / name);
-    return decode_private_key_file(text, [] { return Passphrase{}; }).key;
-}
-
-std::string text_of(const SecretBytes& bytes) { return {bytes.bytes().begin(), bytes.bytes().end()}; }
 
 // Cheap Argon2 settings: the format is the same, only the cost differs.
 PpkWriteOptions options(int version) {
@@ -59,13 +47,6 @@ std::string encode(const keys::PrivateKey& key, std::string_view comment, std::s
 
 DecodedPrivateKey decode(std::string_view text, std::string_view passphrase = {}) {
     return decrypt_ppk(decode_ppk_envelope(text), Passphrase{passphrase});
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::stringstream stream(text);
-    for (std::string line; std::getline(stream, line);) lines.push_back(line);
-    return lines;
 }
 
 std::string join(const std::vector<std::string>& lines) {
@@ -88,7 +69,7 @@ const char* const all_fixtures[] = {"id_rsa_1024",   "id_dsa_1024",   "id_ecdsa_
 TEST_CASE("encode_ppk: round trip for every key type, v2 and v3, plain and encrypted") {
     for (const char* name : all_fixtures) {
         CAPTURE(name);
-        const keys::PrivateKey key = fixture_key(name);
+        const keys::PrivateKey key = fixture_private_key(name);
         for (const int version : {2, 3}) {
             CAPTURE(version);
             for (const std::string_view passphrase : {"", "sshkit-test"}) {
@@ -107,7 +88,7 @@ TEST_CASE("encode_ppk: round trip for every key type, v2 and v3, plain and encry
 }
 
 TEST_CASE("encode_ppk: layout as puttygen writes it") {
-    const keys::PrivateKey key = fixture_key("id_rsa_2048");
+    const keys::PrivateKey key = fixture_private_key("id_rsa_2048");
     SUBCASE("v3 encrypted") {
         const std::vector<std::string> lines = lines_of(encode(key, "rsa key", "sshkit-test", 3));
         REQUIRE(lines.size() > 12);
@@ -144,7 +125,7 @@ TEST_CASE("encode_ppk: layout as puttygen writes it") {
 }
 
 TEST_CASE("decrypt_ppk: every Argon2 flavour") {
-    const keys::PrivateKey key = fixture_key("id_ed25519");
+    const keys::PrivateKey key = fixture_private_key("id_ed25519");
     for (const auto& [flavour, name] :
          {std::pair{PpkArgon2::argon2id, "Argon2id"}, std::pair{PpkArgon2::argon2i, "Argon2i"},
           std::pair{PpkArgon2::argon2d, "Argon2d"}}) {
@@ -159,12 +140,11 @@ TEST_CASE("decrypt_ppk: every Argon2 flavour") {
 }
 
 TEST_CASE("decrypt_ppk: Argon2 work above the limit is refused before any work, with its flag named") {
-    const keys::PrivateKey key = fixture_key("id_ed25519");
+    const keys::PrivateKey key = fixture_private_key("id_ed25519");
     // 64 KiB x 1 pass (options(3)): within a limit of 1 MiB x passes, above a limit of 0.
     const std::string cheap = encode(key, "c", "sshkit-test", 3);
     CHECK(decrypt_ppk(decode_ppk_envelope(cheap), Passphrase{"sshkit-test"}, 1).key.public_key() == key.public_key());
-    CHECK(kind_of([&] { decrypt_ppk(decode_ppk_envelope(cheap), Passphrase{"sshkit-test"}, 0); }) ==
-          Errc::unsupported);
+    CHECK(kind_of([&] { decrypt_ppk(decode_ppk_envelope(cheap), Passphrase{"sshkit-test"}, 0); }) == Errc::unsupported);
     // Each parameter at its own cap is accepted by the envelope, but 1 GiB x 1000 passes would take hours; the
     // default limit refuses it at once (this test would time out otherwise).
     std::string hostile = cheap;
@@ -186,14 +166,16 @@ TEST_CASE("decrypt_ppk: Argon2 work above the limit is refused before any work, 
         CHECK(std::string{e.hint()} == "raise the limit with --max-argon2-work");
     }
     PrivateKeyFileOptions file_options;
-    CHECK(kind_of([&] { decode_private_key_file(hostile, [] { return Passphrase{"sshkit-test"}; }, file_options); }) ==
-          Errc::unsupported);
+    CHECK(kind_of([&] {
+              decode_private_key_file(
+                  hostile, [] { return Passphrase{"sshkit-test"}; }, file_options);
+          }) == Errc::unsupported);
     // The public half needs no KDF, so it is still readable.
     CHECK(public_key_of_file(hostile)->key == key.public_key());
 }
 
 TEST_CASE("decrypt_ppk: wrong or empty passphrase throws bad_passphrase") {
-    const keys::PrivateKey key = fixture_key("id_ecdsa_p256");
+    const keys::PrivateKey key = fixture_private_key("id_ecdsa_p256");
     for (const int version : {2, 3}) {
         CAPTURE(version);
         const std::string text = encode(key, "c", "sshkit-test", version);
@@ -203,7 +185,7 @@ TEST_CASE("decrypt_ppk: wrong or empty passphrase throws bad_passphrase") {
 }
 
 TEST_CASE("decrypt_ppk: the MAC covers comment, public and private parts") {
-    const keys::PrivateKey key = fixture_key("id_ed25519");
+    const keys::PrivateKey key = fixture_private_key("id_ed25519");
     for (const int version : {2, 3}) {
         CAPTURE(version);
         SUBCASE("altered comment in a plain file is corrupt") {
@@ -227,7 +209,7 @@ TEST_CASE("decrypt_ppk: the MAC covers comment, public and private parts") {
 TEST_CASE("decrypt_ppk: halves of different keys are corrupt even under a valid MAC") {
     // A v3 plain file has an empty MAC key, so anyone can recompute the MAC after splicing in another public key:
     // only the key model's consistency check can catch it.
-    const keys::PrivateKey key = fixture_key("id_ecdsa_p256");
+    const keys::PrivateKey key = fixture_private_key("id_ecdsa_p256");
     auto rng = test::seeded_rng(3);
     const keys::PrivateKey other = keys::PrivateKey::generate(keys::KeyType::ecdsa, 256, rng);
     const PpkEnvelope envelope = decode_ppk_envelope(encode(key, "c", "", 3));
@@ -253,7 +235,7 @@ TEST_CASE("decrypt_ppk: halves of different keys are corrupt even under a valid 
 }
 
 TEST_CASE("decode_ppk_envelope: unsupported versions, ciphers and costs") {
-    const std::string text = encode(fixture_key("id_ed25519"), "c", "sshkit-test", 3);
+    const std::string text = encode(fixture_private_key("id_ed25519"), "c", "sshkit-test", 3);
     SUBCASE("version 1") {
         CHECK(kind_of([&] { decode_ppk_envelope(replace_first(text, "File-3", "File-1")); }) == Errc::unsupported);
     }
@@ -276,7 +258,7 @@ TEST_CASE("decode_ppk_envelope: unsupported versions, ciphers and costs") {
 }
 
 TEST_CASE("decode_ppk_envelope: truncated or damaged files are corrupt") {
-    const std::string text = encode(fixture_key("id_rsa_1024"), "c", "", 2);
+    const std::string text = encode(fixture_private_key("id_rsa_1024"), "c", "", 2);
     std::vector<std::string> lines = lines_of(text);
     SUBCASE("no MAC line") {
         lines.pop_back();
@@ -299,14 +281,15 @@ TEST_CASE("decode_ppk_envelope: truncated or damaged files are corrupt") {
     SUBCASE("CRLF line ends are fine") {
         std::string crlf;
         for (const std::string& line : lines) crlf += line + "\r\n";
-        CHECK(decode(crlf).key.public_key() == fixture_key("id_rsa_1024").public_key());
+        CHECK(decode(crlf).key.public_key() == fixture_private_key("id_rsa_1024").public_key());
     }
 }
 
 TEST_CASE("encode_ppk: a comment with a line break cannot be written") {
     auto rng = test::seeded_rng(4);
-    CHECK(kind_of([&] { encode_ppk(fixture_key("id_ed25519"), "two\nlines", Passphrase{}, options(3), rng); }) ==
-          Errc::unsupported);
+    CHECK(kind_of([&] {
+              encode_ppk(fixture_private_key("id_ed25519"), "two\nlines", Passphrase{}, options(3), rng);
+          }) == Errc::unsupported);
 }
 
 TEST_CASE("decrypt_ppk: reads every PPK of the shared corpus") {

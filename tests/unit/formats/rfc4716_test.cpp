@@ -3,32 +3,26 @@
 #include "formats/armor.hpp"
 #include "formats/openssh_public.hpp"
 #include "keys/error.hpp"
+#include "tests/unit/support/corpus.hpp"
+#include "tests/unit/support/errors.hpp"
+#include "tests/unit/support/fixtures.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 using namespace sshkit;
 using namespace sshkit::formats;
+using sshkit::test::fixture_public_key;
+using sshkit::test::kind_of;
+using sshkit::test::lines_of;
+using sshkit::test::replace_all;
 
 TEST_SUITE_BEGIN("formats::rfc4716");
 
 namespace {
-
-template <typename F>
-Errc kind_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no sshkit::Error thrown");
-    return Errc::io;
-}
 
 // ssh-keygen -e output, as recorded in the OpenSSH reference (§2.7).
 constexpr std::string_view ssh_keygen_export = "---- BEGIN SSH2 PUBLIC KEY ----\n"
@@ -38,24 +32,6 @@ constexpr std::string_view ssh_keygen_export = "---- BEGIN SSH2 PUBLIC KEY ----\
 constexpr std::string_view exported_line =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBq+yNqw6SS36wn1N+W9mWvHBez9hUm55k19LhUIYjVf";
 
-PublicKeyLine fixture_public(const std::string& name) {
-    return parse_public_line(test::read_file_text(test::source_dir() / "tests/fixtures/keys" / (name + ".pub")));
-}
-
-std::string replace_all(std::string text, std::string_view from, std::string_view to) {
-    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-        text.replace(at, from.size(), to);
-    }
-    return text;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::stringstream stream(text);
-    for (std::string line; std::getline(stream, line);) lines.push_back(line);
-    return lines;
-}
-
 } // namespace
 
 TEST_CASE("format_rfc4716_public: byte-identical to ssh-keygen -e") {
@@ -64,7 +40,7 @@ TEST_CASE("format_rfc4716_public: byte-identical to ssh-keygen -e") {
 }
 
 TEST_CASE("format_rfc4716_public: the body is wrapped at 70 columns") {
-    const PublicKeyLine rsa = fixture_public("id_rsa_3072");
+    const PublicKeyLine rsa = fixture_public_key("id_rsa_3072");
     const std::vector<std::string> lines = lines_of(format_rfc4716_public(rsa.key, rsa.comment));
     REQUIRE(lines.size() > 4);
     CHECK(lines[1] == "Comment: \"" + rsa.comment + "\"");
@@ -155,7 +131,7 @@ TEST_CASE("parse_rfc4716_public: round trip for every fixture key") {
     for (const char* name :
          {"id_rsa_1024", "id_dsa_1024", "id_ecdsa_p256", "id_ecdsa_p384", "id_ecdsa_p521", "id_ed25519"}) {
         CAPTURE(name);
-        const PublicKeyLine line = fixture_public(name);
+        const PublicKeyLine line = fixture_public_key(name);
         const PublicKeyLine parsed = parse_rfc4716_public(format_rfc4716_public(line.key, line.comment));
         CHECK(parsed.key == line.key);
         CHECK(parsed.comment == line.comment);
@@ -163,22 +139,15 @@ TEST_CASE("parse_rfc4716_public: round trip for every fixture key") {
 }
 
 TEST_CASE("parse_rfc4716_public: reads the shared corpus") {
-    std::ifstream manifest(test::corpus_dir() / "MANIFEST.tsv");
-    if (!manifest) {
+    const auto rows = test::corpus_rows({"rfc4716"});
+    if (!rows) {
         MESSAGE("shared corpus absent: skipped");
         return;
     }
-    std::string line;
-    int rows = 0;
-    while (std::getline(manifest, line)) {
-        std::vector<std::string> fields;
-        std::stringstream columns(line);
-        for (std::string field; std::getline(columns, field, '\t');) fields.push_back(field);
-        if (fields.size() < 4 || fields[1] != "rfc4716") continue;
-        CAPTURE(fields[0]);
-        ++rows;
-        const std::string text = test::read_file_text(test::corpus_dir() / fields[0]);
-        CHECK(format_public_line(parse_rfc4716_public(text).key, "") == fields[3]);
+    CHECK(!rows->empty());
+    for (const test::CorpusRow& row : *rows) {
+        CAPTURE(row.path);
+        const std::string text = test::read_file_text(test::corpus_dir() / row.path);
+        CHECK(format_public_line(parse_rfc4716_public(text).key, "") == row.expected_pub);
     }
-    CHECK(rows > 0);
 }

@@ -1,6 +1,7 @@
 #include "keys/dsa.hpp"
 
 #include "keys/error.hpp"
+#include "tests/unit/support/errors.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <botan/numthry.h>
@@ -11,23 +12,13 @@
 
 using namespace sshkit;
 using namespace sshkit::keys;
+using sshkit::test::kind_of;
 
 TEST_SUITE_BEGIN("keys::dsa");
 
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
-
-template <class Action>
-Errc kind_of(Action&& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.kind();
-    }
-    FAIL_CHECK("no sshkit::Error was thrown");
-    return Errc::io;
-}
 
 Bytes private_bytes(const DsaKeypair& key) {
     WireWriter writer;

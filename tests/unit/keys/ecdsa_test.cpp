@@ -1,6 +1,7 @@
 #include "keys/ecdsa.hpp"
 
 #include "keys/error.hpp"
+#include "tests/unit/support/errors.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <botan/ec_group.h>
@@ -12,6 +13,7 @@
 
 using namespace sshkit;
 using namespace sshkit::keys;
+using sshkit::test::kind_of;
 
 TEST_SUITE_BEGIN("keys::ecdsa");
 
@@ -20,17 +22,6 @@ namespace {
 using Bytes = std::vector<std::uint8_t>;
 
 constexpr Curve all_curves[] = {Curve::nistp256, Curve::nistp384, Curve::nistp521};
-
-template <class Action>
-Errc kind_of(Action&& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.kind();
-    }
-    FAIL_CHECK("no sshkit::Error was thrown");
-    return Errc::io;
-}
 
 Bytes private_bytes(const EcdsaKeypair& key) {
     WireWriter writer;

@@ -1,6 +1,7 @@
 #include "keys/ed25519.hpp"
 
 #include "keys/error.hpp"
+#include "tests/unit/support/errors.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <botan/hex.h>
@@ -11,23 +12,13 @@
 
 using namespace sshkit;
 using namespace sshkit::keys;
+using sshkit::test::kind_of;
 
 TEST_SUITE_BEGIN("keys::ed25519");
 
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
-
-template <class Action>
-Errc kind_of(Action&& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.kind();
-    }
-    FAIL_CHECK("no sshkit::Error was thrown");
-    return Errc::io;
-}
 
 // RFC 8032 §7.1, TEST 1: secret key (seed) and the public key it derives.
 const Bytes rfc8032_seed = Botan::hex_decode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");

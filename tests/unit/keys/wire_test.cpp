@@ -2,6 +2,7 @@
 
 #include "keys/error.hpp"
 #include "keys/key.hpp"
+#include "tests/unit/support/errors.hpp"
 #include "tests/unit/support/support.hpp"
 
 #include <doctest/doctest.h>
@@ -12,6 +13,7 @@
 
 using namespace sshkit;
 using namespace sshkit::keys;
+using sshkit::test::kind_of;
 
 TEST_SUITE_BEGIN("keys::wire");
 
@@ -20,18 +22,6 @@ namespace {
 using Bytes = std::vector<std::uint8_t>;
 
 Bytes bytes_of(const Botan::secure_vector<std::uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
-
-// Runs `action` and returns the kind of the sshkit::Error it throws; fails the test when it throws nothing.
-template <class Action>
-Errc kind_of(Action&& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.kind();
-    }
-    FAIL_CHECK("no sshkit::Error was thrown");
-    return Errc::io;
-}
 
 Bytes mpint_encoding(const Botan::BigInt& value) {
     WireWriter writer;
