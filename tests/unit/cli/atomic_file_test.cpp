@@ -21,6 +21,7 @@ using sshkit::cli::AtomicFile;
 using sshkit::cli::commit_pair;
 using sshkit::cli::Replace;
 using sshkit::cli::write_file_atomically;
+using sshkit::test::mode_of;
 using sshkit::test::read_file_text;
 using sshkit::test::TempDir;
 using sshkit::test::write_file_bytes;
@@ -41,8 +42,6 @@ struct stat lstat_of(const fs::path& path) {
     REQUIRE(::lstat(path.c_str(), &info) == 0);
     return info;
 }
-
-mode_t mode_of(const fs::path& path) { return lstat_of(path).st_mode & 07777; }
 
 void set_mode(const fs::path& path, mode_t mode) { REQUIRE(::chmod(path.c_str(), mode) == 0); }
 

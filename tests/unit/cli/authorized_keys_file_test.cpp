@@ -6,7 +6,9 @@
 #include "formats/openssh_public.hpp"
 #include "keys/error.hpp"
 #include "keys/key.hpp"
+#include "tests/unit/support/errors.hpp"
 #include "tests/unit/support/support.hpp"
+#include "tests/unit/support/terminals.hpp"
 
 #include <doctest/doctest.h>
 
@@ -25,31 +27,15 @@
 
 using namespace sshkit;
 using namespace sshkit::cli;
+using sshkit::test::mode_of;
+using sshkit::test::NoTerminal;
 using sshkit::test::read_file_text;
 using sshkit::test::TempDir;
 using sshkit::test::write_file_bytes;
 namespace fs = std::filesystem;
+using sshkit::test::kind_of;
 
 namespace {
-
-template <class Action>
-Errc kind_of(Action&& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.kind();
-    }
-    FAIL_CHECK("no sshkit::Error was thrown");
-    return Errc::io;
-}
-
-class NoTerminal final : public Terminal {
-public:
-    bool available() const override { return false; }
-    std::optional<std::string> read_line(std::string_view) override { return std::nullopt; }
-    Passphrase read_secret(std::string_view) override { throw Error{Errc::no_passphrase, "no terminal"}; }
-    void print(std::string_view) override {}
-};
 
 const std::vector<keys::PublicKey>& sample_keys() {
     static const std::vector<keys::PublicKey> keys = [] {
@@ -94,12 +80,6 @@ struct Home {
     Botan::ChaCha_RNG rng;
     Context ctx;
 };
-
-mode_t mode_of(const fs::path& path) {
-    struct stat info {};
-    REQUIRE(::lstat(path.c_str(), &info) == 0);
-    return info.st_mode & 07777;
-}
 
 PathFacts facts(std::string path, PathFacts::Type type, mode_t mode, uid_t uid) {
     PathFacts result;

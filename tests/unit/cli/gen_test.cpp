@@ -4,10 +4,12 @@
 #include "formats/openssh_private.hpp"
 #include "formats/openssh_public.hpp"
 #include "keys/error.hpp"
+#include "tests/unit/support/errors.hpp"
+#include "tests/unit/support/fixtures.hpp"
 #include "tests/unit/support/support.hpp"
+#include "tests/unit/support/terminals.hpp"
 
 #include <doctest/doctest.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -21,47 +23,17 @@ using sshkit::Errc;
 using sshkit::Error;
 using sshkit::Passphrase;
 using sshkit::cli::Context;
-using sshkit::cli::Terminal;
+using sshkit::test::count_entries;
+using sshkit::test::decode_key_file;
+using sshkit::test::mode_of;
 using sshkit::test::read_file_text;
+using sshkit::test::ScriptedTerminal;
 using sshkit::test::TempDir;
 using sshkit::test::write_file_bytes;
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// Answers prompts from a script and records what was asked and printed.
-class ScriptedTerminal final : public Terminal {
-public:
-    explicit ScriptedTerminal(std::deque<std::string> answers = {}, bool available = true)
-        : m_answers(std::move(answers)), m_available(available) {}
-
-    bool available() const override { return m_available; }
-    std::optional<std::string> read_line(std::string_view prompt) override {
-        prompts.emplace_back(prompt);
-        if (m_answers.empty()) return std::nullopt;
-        auto answer = std::move(m_answers.front());
-        m_answers.pop_front();
-        return answer;
-    }
-    Passphrase read_secret(std::string_view prompt) override {
-        prompts.emplace_back(prompt);
-        REQUIRE_FALSE(m_answers.empty());
-        Passphrase answer{m_answers.front()};
-        m_answers.pop_front();
-        return answer;
-    }
-    void print(std::string_view text) override { printed += text; }
-
-    std::size_t answers_left() const { return m_answers.size(); }
-
-    std::vector<std::string> prompts;
-    std::string printed;
-
-private:
-    std::deque<std::string> m_answers;
-    bool m_available;
-};
 
 // One `sshkit gen ARGS` run with captured streams, a scripted terminal, a seeded RNG and $HOME in a scratch dir.
 struct GenRun {
@@ -81,13 +53,7 @@ struct GenRun {
 
     // The kind of the sshkit::Error that run() throws; fails the test if it throws nothing or something else.
     Errc run_error(std::vector<std::string> args) {
-        try {
-            run(std::move(args));
-        } catch (const Error& error) {
-            return error.kind();
-        }
-        FAIL("expected an sshkit::Error");
-        return Errc::io;
+        return sshkit::test::kind_of([&] { run(std::move(args)); });
     }
 
     fs::path operator/(const std::string& name) const { return dir / name; }
@@ -101,21 +67,6 @@ struct GenRun {
     Context ctx;
 };
 
-unsigned mode_of(const fs::path& path) {
-    struct stat st {};
-    REQUIRE(::stat(path.c_str(), &st) == 0);
-    return st.st_mode & 07777;
-}
-
-sshkit::formats::DecodedPrivateKey decode_key(const fs::path& path, std::string_view passphrase = "") {
-    const std::string text = read_file_text(path);
-    return sshkit::formats::decode_private_key_file(text, [&] { return Passphrase{passphrase}; });
-}
-
-std::size_t count_entries(const fs::path& dir) {
-    return static_cast<std::size_t>(std::distance(fs::directory_iterator{dir}, fs::directory_iterator{}));
-}
-
 } // namespace
 
 TEST_SUITE_BEGIN("cli::gen");
@@ -127,7 +78,7 @@ TEST_CASE("gen: -N '' writes a 0600 key and a 0644 .pub with ssh-keygen's transc
 
     CHECK(mode_of(key) == 0600);
     CHECK(mode_of(key.string() + ".pub") == 0644);
-    const auto decoded = decode_key(key);
+    const auto decoded = decode_key_file(key);
     CHECK(decoded.comment == "me@example");
     CHECK(decoded.key.type() == sshkit::keys::KeyType::ed25519);
     const std::string pub_line = read_file_text(key.string() + ".pub");
@@ -190,7 +141,7 @@ TEST_CASE("gen: -t takes any case and full wire names, -b the size") {
         for (std::string arg : {"-N", "", "-f"}) args.push_back(arg);
         args.push_back((run / "id").string());
         run.run(args);
-        const auto decoded = decode_key(run / "id");
+        const auto decoded = decode_key_file(run / "id");
         CHECK(decoded.key.type() == c.type);
         CHECK(decoded.key.bits() == c.bits);
         CHECK(run.out.str().starts_with("Generating public/private " + c.generating + " key pair.\n"));
@@ -247,8 +198,8 @@ TEST_CASE("gen: -N, -a and -Z make an encrypted key that opens with the passphra
     const auto envelope = sshkit::formats::decode_openssh_envelope(read_file_text(run / "id"));
     CHECK(envelope.cipher->name == "aes256-gcm@openssh.com");
     CHECK(envelope.kdf.rounds == 2);
-    CHECK(decode_key(run / "id", "pw").comment == "c");
-    CHECK_THROWS_AS(decode_key(run / "id", "wrong"), Error);
+    CHECK(decode_key_file(run / "id", "pw").comment == "c");
+    CHECK_THROWS_AS(decode_key_file(run / "id", "wrong"), Error);
     CHECK(run.out.str().find("\"encrypted\":true,\"cipher\":\"aes256-gcm@openssh.com\",\"rounds\":2}") !=
           std::string::npos);
 }
@@ -257,7 +208,7 @@ TEST_CASE("gen: --json prints one object and no transcript") {
     GenRun run;
     const fs::path key = run / "id";
     run.run({"--json", "-t", "ecdsa", "-b", "384", "-N", "", "-C", "c\"q", "-f", key.string()});
-    const auto decoded = decode_key(key);
+    const auto decoded = decode_key_file(key);
     const std::string fingerprint_start = "\"fingerprint\":\"SHA256:";
     const std::string out = run.out.str();
     CHECK(out.starts_with("{\"path\":\"" + key.string() + "\",\"public_path\":\"" + key.string() +
@@ -331,7 +282,7 @@ TEST_CASE("gen: --force replaces the pair and a loose old key does not lend its 
     run.run({"--force", "-q", "-N", "", "-f", key.string()});
     CHECK(mode_of(key) == 0600);
     CHECK(mode_of(key.string() + ".pub") == 0644);
-    CHECK(decode_key(key).key.public_key() ==
+    CHECK(decode_key_file(key).key.public_key() ==
           sshkit::formats::parse_public_line(read_file_text(key.string() + ".pub")).key);
     CHECK(count_entries(run.dir.path()) == 2);
 }
@@ -349,7 +300,7 @@ TEST_CASE("gen: interactive: file prompt with default, passphrase mismatch then 
     };
     CHECK(run.terminal_.prompts == expected_prompts);
     CHECK(run.terminal_.printed == "Passphrases do not match.  Try again.\n");
-    CHECK(decode_key(key, "pw").key.type() == sshkit::keys::KeyType::ed25519);
+    CHECK(decode_key_file(key, "pw").key.type() == sshkit::keys::KeyType::ed25519);
     CHECK(run.out.str().starts_with("Generating public/private ed25519 key pair.\nYour identification"));
 }
 
@@ -384,7 +335,7 @@ TEST_CASE("gen: interactive: overwrite accepted replaces the pair") {
         const fs::path key = run / "id";
         write_file_bytes(key, "old\n");
         run.run({"-q", "-f", key.string()});
-        CHECK(decode_key(key).key.type() == sshkit::keys::KeyType::ed25519);
+        CHECK(decode_key_file(key).key.type() == sshkit::keys::KeyType::ed25519);
         CHECK(fs::exists(key.string() + ".pub"));
         CHECK(run.terminal_.answers_left() == 0);
         CHECK(count_entries(run.dir.path()) == 2);

@@ -2,11 +2,11 @@
 
 #include "keys/error.hpp"
 #include "tests/unit/support/support.hpp"
+#include "tests/unit/support/terminals.hpp"
 
 #include <doctest/doctest.h>
 
 #include <cstdlib>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -18,44 +18,11 @@ using sshkit::cli::obtain_new_passphrase;
 using sshkit::cli::obtain_passphrase;
 using sshkit::cli::passphrase_from_source;
 using sshkit::cli::PassphraseSource;
-using sshkit::cli::Terminal;
+using sshkit::test::ScriptedTerminal;
 using sshkit::test::TempDir;
 using sshkit::test::write_file_bytes;
 
 namespace {
-
-// Answers prompts from a script and records what was asked and printed.
-class ScriptedTerminal final : public Terminal {
-public:
-    explicit ScriptedTerminal(std::deque<std::string> answers, bool available = true)
-        : m_answers(std::move(answers)), m_available(available) {}
-
-    bool available() const override { return m_available; }
-    std::optional<std::string> read_line(std::string_view prompt) override {
-        prompts.emplace_back(prompt);
-        if (m_answers.empty()) return std::nullopt;
-        auto answer = std::move(m_answers.front());
-        m_answers.pop_front();
-        return answer;
-    }
-    Passphrase read_secret(std::string_view prompt) override {
-        prompts.emplace_back(prompt);
-        REQUIRE_FALSE(m_answers.empty());
-        Passphrase answer{m_answers.front()};
-        m_answers.pop_front();
-        return answer;
-    }
-    void print(std::string_view text) override { printed += text; }
-
-    std::size_t answers_left() const { return m_answers.size(); }
-
-    std::vector<std::string> prompts;
-    std::string printed;
-
-private:
-    std::deque<std::string> m_answers;
-    bool m_available;
-};
 
 // Sets an environment variable for one test and removes it afterwards.
 class ScopedEnv {

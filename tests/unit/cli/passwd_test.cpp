@@ -11,7 +11,10 @@
 #include "formats/ppk.hpp"
 #include "keys/error.hpp"
 #include "keys/key.hpp"
+#include "tests/unit/support/errors.hpp"
+#include "tests/unit/support/fixtures.hpp"
 #include "tests/unit/support/support.hpp"
+#include "tests/unit/support/terminals.hpp"
 
 #include <doctest/doctest.h>
 #include <sys/stat.h>
@@ -30,9 +33,13 @@ using sshkit::cli::Context;
 using sshkit::cli::KeyProtection;
 using sshkit::cli::KeyRewrite;
 using sshkit::cli::ProtectionChange;
-using sshkit::cli::Terminal;
+using sshkit::test::count_entries;
+using sshkit::test::decode_key_file;
+using sshkit::test::mode_of;
 using sshkit::test::read_file_text;
+using sshkit::test::ScriptedTerminal;
 using sshkit::test::TempDir;
+using sshkit::test::text_of;
 using sshkit::test::write_file_bytes;
 
 namespace fs = std::filesystem;
@@ -40,41 +47,6 @@ namespace formats = sshkit::formats;
 namespace keys = sshkit::keys;
 
 namespace {
-
-// Answers prompts from a script and records what was asked and printed.
-class ScriptedTerminal final : public Terminal {
-public:
-    explicit ScriptedTerminal(std::deque<std::string> answers = {}, bool available = true)
-        : m_answers(std::move(answers)), m_available(available) {}
-
-    bool available() const override { return m_available; }
-    std::optional<std::string> read_line(std::string_view prompt) override {
-        prompts.emplace_back(prompt);
-        if (m_answers.empty()) return std::nullopt;
-        auto answer = std::move(m_answers.front());
-        m_answers.pop_front();
-        return answer;
-    }
-    Passphrase read_secret(std::string_view prompt) override {
-        prompts.emplace_back(prompt);
-        REQUIRE_FALSE(m_answers.empty());
-        Passphrase answer{m_answers.front()};
-        m_answers.pop_front();
-        return answer;
-    }
-    void print(std::string_view text) override { printed += text; }
-
-    std::vector<std::string> prompts;
-    std::string printed;
-
-private:
-    std::deque<std::string> m_answers;
-    bool m_available;
-};
-
-std::string_view text_of(const SecretBytes& bytes) {
-    return {reinterpret_cast<const char*>(bytes.bytes().data()), bytes.size()};
-}
 
 // A key file written by our own encoder with a seeded RNG: cheap (1-2 rounds) and the same every run.
 struct KeyFile {
@@ -95,23 +67,8 @@ KeyFile write_openssh_key(const fs::path& path, std::string_view passphrase,
     return {std::move(key), path};
 }
 
-formats::DecodedPrivateKey decode_key(const fs::path& path, std::string_view passphrase = "") {
-    const std::string text = read_file_text(path);
-    return formats::decode_private_key_file(text, [&] { return Passphrase{passphrase}; });
-}
-
 formats::OpensshPrivateEnvelope envelope_of(const fs::path& path) {
     return formats::decode_openssh_envelope(read_file_text(path));
-}
-
-unsigned mode_of(const fs::path& path) {
-    struct stat st {};
-    REQUIRE(::stat(path.c_str(), &st) == 0);
-    return st.st_mode & 07777;
-}
-
-std::size_t count_entries(const fs::path& dir) {
-    return static_cast<std::size_t>(std::distance(fs::directory_iterator{dir}, fs::directory_iterator{}));
 }
 
 // One `sshkit <command> ARGS` run with captured streams, a scripted terminal and a seeded RNG.
@@ -132,13 +89,7 @@ struct CommandRun {
 
     // The kind of the sshkit::Error that run() throws; fails the test if it throws nothing or something else.
     Errc run_error(std::vector<std::string> args) {
-        try {
-            run(std::move(args));
-        } catch (const Error& error) {
-            return error.kind();
-        }
-        FAIL("expected an sshkit::Error");
-        return Errc::io;
+        return sshkit::test::kind_of([&] { run(std::move(args)); });
     }
 
     fs::path operator/(const std::string& name) const { return dir / name; }
@@ -400,8 +351,8 @@ TEST_CASE("passwd: -P and -N change the passphrase and keep cipher, rounds, comm
     const auto envelope = envelope_of(file.path);
     CHECK(envelope.cipher == cbc);
     CHECK(envelope.kdf.rounds == 3);
-    CHECK(decode_key(file.path, "new").key.public_key() == file.key.public_key());
-    CHECK(decode_key(file.path, "new").comment == "test@host");
+    CHECK(decode_key_file(file.path, "new").key.public_key() == file.key.public_key());
+    CHECK(decode_key_file(file.path, "new").comment == "test@host");
     CHECK(mode_of(file.path) == 0640);
     CHECK(count_entries(run.dir.path()) == 1);
 }
@@ -436,7 +387,7 @@ TEST_CASE("passwd: an empty new passphrase writes an unencrypted key; a new one 
     run.run({"passwd", "-q", "-f", file.path.string(), "-P", "old", "-N", ""});
     CHECK(run.out.str().empty());
     CHECK_FALSE(envelope_of(file.path).encrypted());
-    CHECK(decode_key(file.path).key.public_key() == file.key.public_key());
+    CHECK(decode_key_file(file.path).key.public_key() == file.key.public_key());
 
     CommandRun again;
     again.run({"passwd", "-f", file.path.string(), "-N", "fresh", "-a", "1"});
@@ -459,7 +410,7 @@ TEST_CASE("passwd: the interactive flow asks as ssh-keygen -p and retries a mism
     };
     CHECK(run.terminal_.prompts == expected);
     CHECK(run.terminal_.printed == "Pass phrases do not match.  Try again.\n");
-    CHECK(decode_key(file.path, "new").key.public_key() == file.key.public_key());
+    CHECK(decode_key_file(file.path, "new").key.public_key() == file.key.public_key());
 }
 
 TEST_CASE("passwd: an unencrypted key is not asked for an old passphrase") {
@@ -492,7 +443,7 @@ TEST_CASE("comment: -C changes the private key and writes the .pub, keeping the 
     const KeyFile file = write_openssh_key(run / "id", "pw", formats::default_cipher(), 3);
     run.run({"comment", "-f", file.path.string(), "-P", "pw", "-C", "new comment"});
     CHECK(run.out.str() == "Old comment: test@host\nComment 'new comment' applied\n");
-    CHECK(decode_key(file.path, "pw").comment == "new comment");
+    CHECK(decode_key_file(file.path, "pw").comment == "new comment");
     CHECK(envelope_of(file.path).kdf.rounds == 3);
     CHECK(read_file_text(run / "id.pub") == formats::format_public_line(file.key.public_key(), "new comment") + "\n");
     CHECK(mode_of(run / "id.pub") == 0644);
@@ -520,7 +471,7 @@ TEST_CASE("comment: asks for the new comment on the terminal") {
     const KeyFile file = write_openssh_key(run / "id", "");
     run.run({"comment", "-f", file.path.string()});
     CHECK(run.terminal_.prompts == std::vector<std::string>{"New comment: "});
-    CHECK(decode_key(file.path).comment == "typed");
+    CHECK(decode_key_file(file.path).comment == "typed");
 }
 
 TEST_CASE("comment: a wrong passphrase or a multi-line comment changes nothing") {

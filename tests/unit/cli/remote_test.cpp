@@ -6,7 +6,9 @@
 #include "formats/authorized_keys.hpp"
 #include "keys/error.hpp"
 #include "keys/key.hpp"
+#include "tests/unit/support/errors.hpp"
 #include "tests/unit/support/support.hpp"
+#include "tests/unit/support/terminals.hpp"
 
 #include <doctest/doctest.h>
 
@@ -15,35 +17,17 @@
 #include <string>
 #include <vector>
 
-#include <sys/stat.h>
-
 using namespace sshkit;
 using namespace sshkit::cli;
+using sshkit::test::mode_of;
+using sshkit::test::NoTerminal;
 using sshkit::test::read_file_text;
 using sshkit::test::TempDir;
 using sshkit::test::write_file_bytes;
 namespace fs = std::filesystem;
+using sshkit::test::kind_of;
 
 namespace {
-
-template <class Action>
-Errc kind_of(Action&& action) {
-    try {
-        action();
-    } catch (const Error& error) {
-        return error.kind();
-    }
-    FAIL_CHECK("no sshkit::Error was thrown");
-    return Errc::io;
-}
-
-class NoTerminal final : public Terminal {
-public:
-    bool available() const override { return false; }
-    std::optional<std::string> read_line(std::string_view) override { return std::nullopt; }
-    Passphrase read_secret(std::string_view) override { throw Error{Errc::no_passphrase, "no terminal"}; }
-    void print(std::string_view) override {}
-};
 
 const keys::PublicKey& sample_key(std::size_t index) {
     static const std::vector<keys::PublicKey> keys = [] {
@@ -55,12 +39,6 @@ const keys::PublicKey& sample_key(std::size_t index) {
         return result;
     }();
     return keys.at(index);
-}
-
-mode_t mode_of(const fs::path& path) {
-    struct stat info {};
-    REQUIRE(::lstat(path.c_str(), &info) == 0);
-    return info.st_mode & 07777;
 }
 
 // A stand-in for ssh: skips the options up to "--" and the target, then runs the remote command with sh in a
