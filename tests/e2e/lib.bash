@@ -103,7 +103,11 @@ run_in_pty() {
     if [[ $(_lib_stdin_id) != "$_lib_script_stdin" ]]; then
         input=$(cat)
     fi
-    PTY_INPUT=$input timeout -k 5 "$SSHKIT_TIMEOUT" "$python" -c "$_lib_pty_program" "$@" >"$out_file" 2>"$err_file" </dev/null
+    # Transcripts are compared byte for byte, so no progress line (cli/progress.hpp) may appear just because a
+    # loaded machine made a step take longer than its half-second delay; progress.bash passes its own
+    # SSHKIT_PROGRESS_DELAY with `env` inside the command, which wins.
+    SSHKIT_PROGRESS_DELAY=${SSHKIT_PROGRESS_DELAY-3600} PTY_INPUT=$input \
+        timeout -k 5 "$SSHKIT_TIMEOUT" "$python" -c "$_lib_pty_program" "$@" >"$out_file" 2>"$err_file" </dev/null
     status=$?
     if [[ -s $err_file ]]; then
         # The helper itself failed (cannot exec, ...): keep its message in $err.

@@ -2,6 +2,7 @@
 
 #include "cli/context.hpp"
 #include "tests/unit/support/support.hpp"
+#include "tests/unit/support/terminals.hpp"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 using sshkit::cli::Context;
 using sshkit::cli::Progress;
@@ -19,15 +21,6 @@ using sshkit::cli::render_progress;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Progress never asks anything; a terminal that is not there.
-class AbsentTerminal final : public sshkit::cli::Terminal {
-public:
-    bool available() const override { return false; }
-    std::optional<std::string> read_line(std::string_view) override { return std::nullopt; }
-    sshkit::Passphrase read_secret(std::string_view) override { return sshkit::Passphrase{}; }
-    void print(std::string_view) override {}
-};
 
 // A Context whose progress descriptor is the write end of a pipe, standing in for a terminal.
 struct PipedRun {
@@ -51,13 +44,27 @@ struct PipedRun {
 
     std::ostringstream out;
     std::ostringstream err;
-    AbsentTerminal terminal;
+    sshkit::test::NoTerminal terminal;
     Botan::ChaCha_RNG rng;
     Context ctx;
     int fds[2] = {-1, -1};
 };
 
 constexpr std::string_view erase = "\r\x1b[K";
+
+// `sshkit demo ARGS`: a command with the quiet flag that prints a result, a note and an error.
+void run_demo(PipedRun& run, std::vector<const char*> args) {
+    CLI::App app{"sshkit"};
+    CLI::App* command = app.add_subcommand("demo");
+    sshkit::cli::add_quiet_flag(*command, run.ctx);
+    command->callback([&] {
+        run.ctx.out << "result\n";
+        run.ctx.notes() << "note\n";
+        run.ctx.err << "error\n";
+    });
+    args.insert(args.begin(), {"sshkit", "demo"});
+    app.parse(static_cast<int>(args.size()), args.data());
+}
 
 } // namespace
 
@@ -146,16 +153,7 @@ TEST_CASE("Progress: above() writes with the line erased first") {
 
 TEST_CASE("add_quiet_flag: -q silences the output and the notes, not the errors") {
     PipedRun run;
-    CLI::App app{"sshkit"};
-    CLI::App* command = app.add_subcommand("demo");
-    sshkit::cli::add_quiet_flag(*command, run.ctx);
-    command->callback([&] {
-        run.ctx.out << "result\n";
-        run.ctx.notes() << "note\n";
-        run.ctx.err << "error\n";
-    });
-    const char* argv[] = {"sshkit", "demo", "-q"};
-    app.parse(3, argv);
+    run_demo(run, {"-q"});
     CHECK(run.ctx.quiet);
     CHECK(run.out.str().empty());
     CHECK(run.err.str() == "error\n");
@@ -163,17 +161,10 @@ TEST_CASE("add_quiet_flag: -q silences the output and the notes, not the errors"
 
 TEST_CASE("add_quiet_flag: without -q everything is printed") {
     PipedRun run;
-    CLI::App app{"sshkit"};
-    CLI::App* command = app.add_subcommand("demo");
-    sshkit::cli::add_quiet_flag(*command, run.ctx);
-    command->callback([&] {
-        run.ctx.out << "result\n";
-        run.ctx.notes() << "note\n";
-    });
-    const char* argv[] = {"sshkit", "demo"};
-    app.parse(2, argv);
+    run_demo(run, {});
+    CHECK_FALSE(run.ctx.quiet);
     CHECK(run.out.str() == "result\n");
-    CHECK(run.err.str() == "note\n");
+    CHECK(run.err.str() == "note\nerror\n");
 }
 
 TEST_CASE("add_quiet_flag: -q and --json exclude each other") {
