@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <system_error>
 
 namespace sshkit::cli {
 namespace {
@@ -70,12 +71,15 @@ Progress::Progress(Context& ctx, std::string label, std::uint64_t total)
     // What the user has been told so far must be on the terminal before a line is drawn under it.
     ctx.out.flush();
     ctx.err.flush();
-    if (m_delay.count() == 0) {
-        // "At once" means before the work starts, however short it turns out to be.
-        std::lock_guard lock{m_mutex};
-        draw_locked(m_started);
+    std::lock_guard lock{m_mutex};
+    // "At once" means before the work starts, however short it turns out to be.
+    if (m_delay.count() == 0) draw_locked(m_started);
+    try {
+        m_thread = std::jthread{[this](std::stop_token stop) { run(stop); }};
+    } catch (const std::system_error&) {
+        // No thread to spare (a process limit): the work goes on without its progress line.
+        erase_locked();
     }
-    m_thread = std::jthread{[this](std::stop_token stop) { run(stop); }};
 }
 
 Progress::~Progress() {
