@@ -76,8 +76,8 @@ void run_comment(const CommentOptions& options, Context& ctx) {
     const bool rewrite_private = rewrite.holds_comment();
 
     {
-        std::optional<Progress> progress; // only a password-based KDF makes this slow
-        if (rewrite.encrypted()) progress.emplace(ctx, fmt::format("Decrypting {}", path.string()));
+        // Only a password-based KDF makes this slow.
+        const Progress progress{ctx, rewrite.encrypted(), fmt::format("Decrypting {}", path.string())};
         if (options.comment && rewrite_private)
             rewrite.unlock_and_derive(passphrase, passphrase, protection, ctx.rng);
         else
@@ -109,11 +109,11 @@ void run_comment(const CommentOptions& options, Context& ctx) {
     if (changed) {
         const std::string public_text = public_file_text(public_key, new_comment);
         if (rewrite_private) {
-            std::optional<Progress> progress;
-            if (rewrite.encrypted()) progress.emplace(ctx, "Encrypting the private key");
-            if (!options.comment) rewrite.derive(passphrase, protection, ctx.rng);
-            const EncodedKey encoded = rewrite.encode(new_comment, ctx.rng);
-            progress.reset();
+            const EncodedKey encoded = [&] {
+                const Progress progress{ctx, rewrite.encrypted(), "Encrypting the private key"};
+                if (!options.comment) rewrite.derive(passphrase, protection, ctx.rng);
+                return rewrite.encode(new_comment, ctx.rng);
+            }();
             replace_key_and_public_file(path, encoded.contents.bytes(), public_path, public_text);
         } else {
             replace_public_file(public_path, public_text);

@@ -195,8 +195,8 @@ void run_convert(const ConvertOptions& options, Context& ctx) {
     if (options.new_passphrase.given()) new_passphrase = *passphrase_from_source(options.new_passphrase);
     const std::string comment = options.comment.value_or(decoded.comment);
     const SecretBytes encoded = [&] {
-        std::optional<Progress> progress; // only encryption (the KDF) can take long
-        if (!new_passphrase.empty()) progress.emplace(ctx, "Encrypting the private key");
+        // Only encryption (the KDF) can take long.
+        const Progress progress{ctx, !new_passphrase.empty(), "Encrypting the private key"};
         return encode_private(output_format, decoded.key, comment, new_passphrase, options, ctx);
     }();
     if (options.output) {

@@ -571,7 +571,8 @@ private:
     std::size_t m_bad_inputs = 0;
     std::optional<Errc> m_first_kind;
     std::optional<Error> m_only_input_error;
-    // While a long input is listed: the progress line, and how far into the input the lines read so far reach.
+    // While list_lines runs (fill and print are called only there): its progress line, and how far into the input
+    // the lines read so far reach.
     Progress* m_progress = nullptr;
     std::uint64_t m_bytes_read = 0;
 };
@@ -608,7 +609,7 @@ bool Listing::fill(formats::LineReader& reader, Batch& batch) {
         batch.bytes.append(line->raw);
         m_bytes_read += line->raw.size() + 1; // and its newline
     }
-    if (m_progress != nullptr) m_progress->update(m_bytes_read);
+    m_progress->update(m_bytes_read);
     return true;
 }
 
@@ -622,12 +623,7 @@ void Listing::print(Batch& batch) {
         printed = problem.at;
         flush_out();
         m_ctx.out.flush();
-        const auto report = [&] { m_ctx.err << problem.message << std::flush; };
-        if (m_progress != nullptr) {
-            m_progress->above(report);
-        } else {
-            report();
-        }
+        m_progress->above([&] { m_ctx.err << problem.message << std::flush; });
     }
     m_out.append(batch.out, printed);
     if (m_out.size() >= output_flush_bytes) flush_out();
@@ -641,9 +637,8 @@ void Listing::print(Batch& batch) {
 void Listing::list_lines(std::istream& in, const std::string& label, std::uint64_t size) {
     // A percentage on the terminal while a long listing goes to a file or a pipe; when the listing itself scrolls
     // on the terminal, that is progress enough.
-    std::optional<Progress> progress;
-    if (!m_ctx.out_is_terminal) progress.emplace(m_ctx, fmt::format("Fingerprinting {}", label), size);
-    m_progress = progress ? &*progress : nullptr;
+    Progress progress{m_ctx, !m_ctx.out_is_terminal, fmt::format("Fingerprinting {}", label), size};
+    m_progress = &progress;
     m_bytes_read = 0;
     struct Forget {
         Progress*& pointer;

@@ -340,13 +340,13 @@ void run_gen(const GenOptions& options, Context& ctx) {
     }
 
     const keys::PrivateKey key = [&] {
-        const Progress progress{ctx, fmt::format("Generating the {}-bit {} key", spec.bits, options.type)};
+        const Progress progress{ctx, true, fmt::format("Generating the {}-bit {} key", spec.bits, options.type)};
         return keys::PrivateKey::generate(spec.type, spec.bits, ctx.rng);
     }();
     const keys::PublicKey public_key = key.public_key();
     const SecretBytes private_text = [&] {
-        std::optional<Progress> progress; // only encryption (the KDF) can take long
-        if (!passphrase->empty()) progress.emplace(ctx, "Encrypting the private key");
+        // Only encryption (the KDF) can take long.
+        const Progress progress{ctx, !passphrase->empty(), "Encrypting the private key"};
         return encode_private_key(format, key, comment, *passphrase, cipher, options.rounds, ctx);
     }();
     // As ssh-keygen writes it: always a space before the comment, even an empty one.

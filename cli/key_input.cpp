@@ -77,7 +77,7 @@ formats::DecodedPrivateKey decode_private_key(Context& ctx, const std::filesyste
         Passphrase passphrase = obtain_passphrase(
             options.passphrase, ctx.terminal, fmt::format("Enter passphrase for \"{}\": ", path.string()), "the key");
         if (used != nullptr) *used = passphrase;
-        progress.emplace(ctx, fmt::format("Decrypting {}", path.string()));
+        progress.emplace(ctx, true, fmt::format("Decrypting {}", path.string()));
         return passphrase;
     };
     try {

@@ -79,14 +79,13 @@ void run_list(const ListOptions& options, Context& ctx) {
     std::size_t line_count = 0;
     if (state.text) {
         // A long file listed into a file or a pipe shows how far it is; on the terminal the listing itself does.
-        std::optional<Progress> progress;
-        if (!ctx.out_is_terminal) progress.emplace(ctx, fmt::format("Checking {}", name), state.text->size());
+        Progress progress{ctx, !ctx.out_is_terminal, fmt::format("Checking {}", name), state.text->size()};
         std::uint64_t bytes_read = 0;
         formats::LineReader reader{std::string_view{*state.text}};
         std::map<std::vector<std::uint8_t>, std::size_t> first_line_of_blob;
         while (const auto line = reader.next()) {
             bytes_read += line->raw.size() + 1;
-            if (progress) progress->update(bytes_read);
+            progress.update(bytes_read);
             line_count = line->number;
             if (line->overlong_length != 0) {
                 bad_lines.push_back({line->number, fmt::format("line is longer than {} bytes ({} bytes)",

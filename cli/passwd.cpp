@@ -89,31 +89,27 @@ void run_passwd(const PasswdOptions& options, Context& ctx) {
         // Both passphrases are known: check the old one and derive the new key at the same time.
         protection = rewrite.new_protection(change, !new_passphrase->empty());
         {
-            std::optional<Progress> progress;
-            if (rewrite.encrypted() || !new_passphrase->empty())
-                progress.emplace(ctx, fmt::format("Changing the passphrase of {}", path.string()));
+            const Progress progress{ctx, rewrite.encrypted() || !new_passphrase->empty(),
+                                    fmt::format("Changing the passphrase of {}", path.string())};
             rewrite.unlock_and_derive(old_passphrase, *new_passphrase, protection, ctx.rng);
         }
         say_comment();
     } else {
         // The new passphrase is typed: a wrong old one must fail before the user types the new one twice.
         {
-            std::optional<Progress> progress;
-            if (rewrite.encrypted()) progress.emplace(ctx, fmt::format("Decrypting {}", path.string()));
+            const Progress progress{ctx, rewrite.encrypted(), fmt::format("Decrypting {}", path.string())};
             rewrite.unlock(old_passphrase);
         }
         say_comment();
         new_passphrase = obtain_new_passphrase(options.new_passphrase, ctx.terminal, passwd_prompts);
         protection = rewrite.new_protection(change, !new_passphrase->empty());
-        std::optional<Progress> progress;
-        if (!new_passphrase->empty()) progress.emplace(ctx, "Encrypting the private key");
+        const Progress progress{ctx, !new_passphrase->empty(), "Encrypting the private key"};
         rewrite.derive(*new_passphrase, protection, ctx.rng);
     }
 
     const EncodedKey encoded = [&] {
         // PKCS#8 and PuTTY files derive their key while encoding (rewrite_key.hpp).
-        std::optional<Progress> progress;
-        if (!new_passphrase->empty()) progress.emplace(ctx, "Encrypting the private key");
+        const Progress progress{ctx, !new_passphrase->empty(), "Encrypting the private key"};
         return rewrite.encode(rewrite.unlocked().comment, ctx.rng);
     }();
     replace_key_file(path, encoded.contents.bytes());

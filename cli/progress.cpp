@@ -64,9 +64,9 @@ std::string render_progress(const ProgressState& state, std::size_t columns) {
     return line;
 }
 
-Progress::Progress(Context& ctx, std::string label, std::uint64_t total)
-    : m_fd(ctx.quiet ? -1 : ctx.progress_fd), m_label(std::move(label)), m_total(total), m_delay(ctx.progress_delay),
-      m_started(std::chrono::steady_clock::now()) {
+Progress::Progress(Context& ctx, bool shown, std::string label, std::uint64_t total)
+    : m_fd(shown && !ctx.quiet ? ctx.progress_fd : -1), m_label(std::move(label)), m_total(total),
+      m_delay(ctx.progress_delay), m_started(std::chrono::steady_clock::now()) {
     if (m_fd < 0) return;
     // What the user has been told so far must be on the terminal before a line is drawn under it.
     ctx.out.flush();

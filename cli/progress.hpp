@@ -36,8 +36,10 @@ std::string render_progress(const ProgressState& state, std::size_t columns);
 
 class Progress {
 public:
-    // Starts the clock (and the drawing thread, when a line may be drawn at all).
-    Progress(Context& ctx, std::string label, std::uint64_t total = 0);
+    // Starts the clock (and the drawing thread, when a line may be drawn at all). `shown` false makes a Progress
+    // that never draws, for work that cannot be slow this time (no passphrase, so no KDF) or whose output already
+    // scrolls on the terminal: callers keep one object either way.
+    Progress(Context& ctx, bool shown, std::string label, std::uint64_t total = 0);
     // Erases the line if it was drawn.
     ~Progress();
     Progress(const Progress&) = delete;

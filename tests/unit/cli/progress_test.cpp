@@ -98,7 +98,7 @@ TEST_CASE("Progress: drawn on the terminal once the delay has passed, and erased
     PipedRun run;
     run.ctx.progress_delay = 50ms;
     {
-        Progress progress{run.ctx, "Decrypting key", 200};
+        Progress progress{run.ctx, true, "Decrypting key", 200};
         progress.update(50);
         std::this_thread::sleep_for(300ms);
     }
@@ -111,7 +111,7 @@ TEST_CASE("Progress: drawn on the terminal once the delay has passed, and erased
 
 TEST_CASE("Progress: a zero delay draws before the work starts, however short it is") {
     PipedRun run;
-    { Progress progress{run.ctx, "Generating"}; }
+    { Progress progress{run.ctx, true, "Generating"}; }
     const std::string drawn = run.drawn();
     CHECK(drawn.starts_with(std::string{erase} + "Generating... | (0s)"));
     CHECK(drawn.ends_with(erase));
@@ -120,22 +120,26 @@ TEST_CASE("Progress: a zero delay draws before the work starts, however short it
 TEST_CASE("Progress: quick work before the delay draws nothing") {
     PipedRun run;
     run.ctx.progress_delay = 10s;
-    { Progress progress{run.ctx, "Generating"}; }
+    { Progress progress{run.ctx, true, "Generating"}; }
     CHECK(run.drawn().empty());
 }
 
-TEST_CASE("Progress: nothing without a terminal or with -q") {
+TEST_CASE("Progress: nothing without a terminal, with -q, or when not shown") {
     PipedRun run;
+    {
+        Progress progress{run.ctx, false, "Encrypting"};
+        std::this_thread::sleep_for(150ms);
+    }
     run.ctx.quiet = true;
     {
-        Progress progress{run.ctx, "Generating"};
+        Progress progress{run.ctx, true, "Generating"};
         std::this_thread::sleep_for(150ms);
     }
     run.ctx.quiet = false;
     const int fd = run.ctx.progress_fd;
     run.ctx.progress_fd = -1;
     {
-        Progress progress{run.ctx, "Generating"};
+        Progress progress{run.ctx, true, "Generating"};
         std::this_thread::sleep_for(150ms);
     }
     run.ctx.progress_fd = fd;
@@ -144,7 +148,7 @@ TEST_CASE("Progress: nothing without a terminal or with -q") {
 
 TEST_CASE("Progress: above() writes with the line erased first") {
     PipedRun run;
-    Progress progress{run.ctx, "Fingerprinting"};
+    Progress progress{run.ctx, true, "Fingerprinting"};
     std::this_thread::sleep_for(150ms);
     (void)run.drawn();
     progress.above([&] { CHECK(::write(run.fds[1], "bad line\n", 9) == 9); });
