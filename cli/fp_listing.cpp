@@ -277,23 +277,8 @@ void KeyPrinter::key(const KeyRecord& record, const std::string& label, std::str
     object.add("type", key.type_name()).add("bits", static_cast<std::uint64_t>(bits));
     object.add("fingerprint", fingerprint::format_fingerprint(m_hash, digest));
     if (m_options.bubblebabble) object.add("bubblebabble", fingerprint::bubblebabble_of_blob(blob));
-    if (record.comment.empty()) {
-        object.add("comment", nullptr);
-    } else {
-        object.add("comment", record.comment);
-    }
-    if (record.authorized != nullptr) {
-        std::string options = "[";
-        for (const formats::KeyOption& option : record.authorized->options) {
-            if (options.size() > 1) options += ',';
-            JsonObject entry;
-            entry.add("name", option.name);
-            if (option.value) entry.add("value", *option.value);
-            options += entry.str();
-        }
-        options += ']';
-        object.add_raw("options", options);
-    }
+    object.add_or_null("comment", record.comment);
+    if (record.authorized != nullptr) object.add_raw("options", key_options_json(record.authorized->options));
     if (record.known_hosts != nullptr) {
         object.add("hosts", record.known_hosts->hosts).add("hashed", record.known_hosts->hashed);
         const std::string_view marker = formats::marker_text(record.known_hosts->marker);

@@ -91,6 +91,11 @@ JsonObject& JsonObject::add(std::string_view name, const std::optional<std::stri
     return add(name, nullptr);
 }
 
+JsonObject& JsonObject::add_or_null(std::string_view name, std::string_view value) {
+    if (value.empty()) return add(name, nullptr);
+    return add(name, value);
+}
+
 JsonObject& JsonObject::add(std::string_view name, const std::vector<std::string>& values) {
     key(name);
     m_body += '[';
@@ -106,6 +111,18 @@ JsonObject& JsonObject::add_raw(std::string_view name, std::string_view json) {
     key(name);
     m_body += json;
     return *this;
+}
+
+std::string key_options_json(const std::vector<formats::KeyOption>& options) {
+    std::string json = "[";
+    for (const formats::KeyOption& option : options) {
+        if (json.size() > 1) json += ',';
+        JsonObject entry;
+        entry.add("name", option.name);
+        if (option.value) entry.add("value", *option.value);
+        json += entry.str();
+    }
+    return json + "]";
 }
 
 } // namespace sshkit::cli

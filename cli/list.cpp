@@ -139,21 +139,9 @@ void run_list(const ListOptions& options, Context& ctx) {
                 .add("fingerprint", key.fingerprint)
                 .add("type", key.wire_type)
                 .add("bits", static_cast<std::uint64_t>(key.bits));
-            if (key.comment.empty()) {
-                object.add("comment", nullptr);
-            } else {
-                object.add("comment", key.comment);
-            }
-            // As fp prints them: [{"name":"from","value":"10.0.0.0/8"},{"name":"no-pty"}], in file order.
-            std::string options = "[";
-            for (const formats::KeyOption& option : key.parsed_options) {
-                if (options.size() > 1) options += ',';
-                JsonObject entry;
-                entry.add("name", option.name);
-                if (option.value) entry.add("value", *option.value);
-                options += entry.str();
-            }
-            object.add_raw("options", options + "]").add("problems", key.problems);
+            object.add_or_null("comment", key.comment)
+                .add_raw("options", key_options_json(key.parsed_options))
+                .add("problems", key.problems);
             keys_json += (i == 0 ? "" : ",") + object.str();
         }
         keys_json += "]";

@@ -73,22 +73,16 @@ struct ErrorReport {
 void print_error(std::ostream& err, bool json, const ErrorReport& report) {
     if (json) {
         cli::JsonObject object;
-        object.add("error", report.detail).add("kind", report.kind).add("exit", report.exit_status);
-        if (report.path.empty()) {
-            object.add("file", nullptr);
-        } else {
-            object.add("file", report.path);
-        }
+        object.add("error", report.detail)
+            .add("kind", report.kind)
+            .add("exit", report.exit_status)
+            .add_or_null("file", report.path);
         if (report.line) {
             object.add("line", static_cast<std::uint64_t>(*report.line));
         } else {
             object.add("line", nullptr);
         }
-        if (report.hint.empty()) {
-            object.add("hint", nullptr);
-        } else {
-            object.add("hint", report.hint);
-        }
+        object.add_or_null("hint", report.hint);
         err << object.str() << '\n';
         return;
     }
