@@ -190,19 +190,14 @@ private:
     std::array<char, 4096> m_small{};
 };
 
-// Reads the whole file (for read(), which returns the text).
+// Reads the whole file (for read(), which returns the text), through the same buffer as edits, so read errors
+// and the size cap are handled in one place.
 std::string read_text(const std::filesystem::path& path, bool follow_symlink) {
     const Descriptor fd = open_for_reading(path, follow_symlink);
+    DescriptorBuffer buffer{fd.get(), path};
     std::string text;
     std::array<char, 64 * 1024> chunk;
-    for (;;) {
-        const ssize_t got = ::read(fd.get(), chunk.data(), chunk.size());
-        if (got < 0) {
-            if (errno == EINTR) continue;
-            throw system_error(errno).at(path.string());
-        }
-        if (got == 0) break;
-        if (text.size() + static_cast<std::size_t>(got) > max_authorized_keys_bytes) throw_too_large(path);
+    while (const std::streamsize got = buffer.sgetn(chunk.data(), chunk.size())) {
         text.append(chunk.data(), static_cast<std::size_t>(got));
     }
     return text;
